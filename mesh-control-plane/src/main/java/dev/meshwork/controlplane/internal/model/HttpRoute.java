@@ -1,0 +1,19 @@
+package dev.meshwork.controlplane.internal.model;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Istio HTTPRoute. An empty {@code match} list matches everything.
+ *
+ * @param timeout null means Istio's default (no timeout)
+ * @param retries null means Istio's default retry policy applies
+ * @param fault null when no fault is injected
+ */
+public record HttpRoute(
+    String name, List<HttpMatch> match, List<Destination> route, Duration timeout, Retries retries, Fault fault) {
+  public HttpRoute {
+    match = List.copyOf(match);
+    route = List.copyOf(route);
+  }
+}
