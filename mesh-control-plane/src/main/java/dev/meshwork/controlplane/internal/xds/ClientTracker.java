@@ -1,0 +1,169 @@
+package dev.meshwork.controlplane.internal.xds;
+
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows every xDS stream: which node it is, what was sent, what the node ACKed and what it
+ * NACKed (with the client's own message). This is how an operator sees that a client rejected a
+ * resource while it keeps running on its previous config.
+ */
+public final class ClientTracker implements DiscoveryServerCallbacks {
+  private static final Logger log = LoggerFactory.getLogger(ClientTracker.class);
+  private static final int NACK_HISTORY = 50;
+
+  private final Clock clock;
+  private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
+  private final Deque<Nack> recentNacks = new ArrayDeque<>();
+
+  public ClientTracker(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** A rejected response as the client reported it. */
+  public record Nack(String nodeId, String typeUrl, String rejectedVersion, String message, Instant at) {}
+
+  /** Per-type view of one stream. */
+  public record TypeStatus(List<String> resourceNames, String sentVersion, String ackedVersion, Nack lastNack) {}
+
+  /** One connected client. */
+  public record ClientView(long streamId, String nodeId, String cluster, String locality, Instant connectedAt,
+      Map<String, TypeStatus> types) {}
+
+  /** Connected clients, for the admin API. */
+  public List<ClientView> clients() {
+    List<ClientView> out = new ArrayList<>();
+    streams.forEach((id, s) -> out.add(s.view(id)));
+    out.sort(java.util.Comparator.comparing(ClientView::nodeId).thenComparing(ClientView::streamId));
+    return out;
+  }
+
+  /** Most recent NACKs first, including those of clients that have gone. */
+  public synchronized List<Nack> recentNacks() {
+    return List.copyOf(recentNacks);
+  }
+
+  @Override
+  public void onStreamOpen(long streamId, String typeUrl) {
+    streams.put(streamId, new Stream(clock.instant()));
+  }
+
+  @Override
+  public void onStreamClose(long streamId, String typeUrl) {
+    streams.remove(streamId);
+  }
+
+  @Override
+  public void onStreamCloseWithError(long streamId, String typeUrl, Throwable error) {
+    streams.remove(streamId);
+  }
+
+  @Override
+  public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
+    Stream s = streams.computeIfAbsent(streamId, id -> new Stream(clock.instant()));
+    String nack = request.hasErrorDetail() ? request.getErrorDetail().getMessage() : null;
+    s.onRequest(request.getNode(), request.getTypeUrl(), request.getResourceNamesList(), request.getResponseNonce(),
+        request.getVersionInfo(), nack);
+  }
+
+  @Override
+  public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
+    Stream s = streams.computeIfAbsent(streamId, id -> new Stream(clock.instant()));
+    String nack = request.hasErrorDetail() ? request.getErrorDetail().getMessage() : null;
+    s.onRequest(request.getNode(), request.getTypeUrl(), request.getResourceNamesSubscribeList(),
+        request.getResponseNonce(), null, nack);
+  }
+
+  @Override
+  public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {
+    Stream s = streams.get(streamId);
+    if (s != null) {
+      s.onResponse(response.getTypeUrl(), response.getNonce(), response.getVersionInfo());
+    }
+  }
+
+  @Override
+  public void onV3StreamDeltaResponse(long streamId, DeltaDiscoveryRequest request, DeltaDiscoveryResponse response) {
+    Stream s = streams.get(streamId);
+    if (s != null) {
+      s.onResponse(response.getTypeUrl(), response.getNonce(), response.getSystemVersionInfo());
+    }
+  }
+
+  private synchronized void remember(Nack n) {
+    recentNacks.addFirst(n);
+    while (recentNacks.size() > NACK_HISTORY) {
+      recentNacks.removeLast();
+    }
+  }
+
+  /** State of one stream; requests on a stream arrive in order, the monitor covers admin reads. */
+  private final class Stream {
+    private final Instant connectedAt;
+    private Node node = Node.getDefaultInstance();
+    private final Map<String, MutableType> types = new HashMap<>();
+
+    Stream(Instant connectedAt) {
+      this.connectedAt = connectedAt;
+    }
+
+    synchronized void onRequest(Node n, String typeUrl, List<String> names, String nonce, String version, String nack) {
+      if (n != null && !n.getId().isEmpty()) {
+        node = n;
+      }
+      MutableType t = types.computeIfAbsent(typeUrl, k -> new MutableType());
+      t.names = List.copyOf(names);
+      if (nonce.isEmpty() || !nonce.equals(t.sentNonce)) {
+        return; // initial request, or a stale nonce: neither ACK nor NACK of what we sent
+      }
+      if (nack != null) {
+        t.lastNack = new Nack(node.getId(), typeUrl, t.sentVersion, nack, clock.instant());
+        log.warn("xDS client {} NACKed {} version {}: {}", node.getId(), shortType(typeUrl), t.sentVersion, nack);
+        remember(t.lastNack);
+      } else {
+        t.ackedVersion = version != null ? version : t.sentVersion;
+      }
+    }
+
+    synchronized void onResponse(String typeUrl, String nonce, String version) {
+      MutableType t = types.computeIfAbsent(typeUrl, k -> new MutableType());
+      t.sentNonce = nonce;
+      t.sentVersion = version;
+    }
+
+    synchronized ClientView view(long id) {
+      Map<String, TypeStatus> m = new java.util.TreeMap<>();
+      types.forEach((url, t) -> m.put(shortType(url), new TypeStatus(t.names, t.sentVersion, t.ackedVersion, t.lastNack)));
+      String loc = node.getLocality().getRegion() + "/" + node.getLocality().getZone() + "/" + node.getLocality().getSubZone();
+      return new ClientView(id, node.getId(), node.getCluster(), loc, connectedAt, m);
+    }
+  }
+
+  private static final class MutableType {
+    List<String> names = List.of();
+    String sentNonce;
+    String sentVersion;
+    String ackedVersion;
+    Nack lastNack;
+  }
+
+  static String shortType(String typeUrl) {
+    int i = typeUrl.lastIndexOf('.');
+    return i < 0 ? typeUrl : typeUrl.substring(i + 1);
+  }
+}

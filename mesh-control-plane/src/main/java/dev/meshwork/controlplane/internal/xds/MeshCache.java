@@ -1,0 +1,180 @@
+package dev.meshwork.controlplane.internal.xds;
+
+import com.google.protobuf.Message;
+import io.envoyproxy.controlplane.cache.ConfigWatcher;
+import io.envoyproxy.controlplane.cache.DeltaResponse;
+import io.envoyproxy.controlplane.cache.DeltaWatch;
+import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.controlplane.cache.Resources.ResourceType;
+import io.envoyproxy.controlplane.cache.Response;
+import io.envoyproxy.controlplane.cache.VersionedResource;
+import io.envoyproxy.controlplane.cache.Watch;
+import io.envoyproxy.controlplane.cache.WatchCancelledException;
+import io.envoyproxy.controlplane.cache.XdsRequest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The xDS cache behind java-control-plane's server. Written instead of using SimpleCache because
+ * SimpleCache, in ADS mode, withholds a whole response when any requested name is missing from the
+ * snapshot, and gRPC's client asks for listeners and clusters by name: one unknown service would
+ * freeze every other update of that type. Here a response carries whatever requested resources
+ * exist; the client's own does-not-exist timer handles the rest, as the xDS spec intends.
+ *
+ * <p>Watches are one-shot (the server opens a new one for every request, ACKs included). The
+ * monitor guards the snapshot swap against watch registration so no update is missed.
+ */
+public final class MeshCache implements ConfigWatcher {
+  private final List<Watch> watches = new ArrayList<>();
+  private final List<DeltaWatch> deltaWatches = new ArrayList<>();
+  private volatile XdsSnapshot snapshot;
+
+  public MeshCache(XdsSnapshot initial) {
+    this.snapshot = initial;
+  }
+
+  public XdsSnapshot snapshot() {
+    return snapshot;
+  }
+
+  /** Publishes a new snapshot and answers every waiting watch whose type changed. */
+  public void setSnapshot(XdsSnapshot next) {
+    List<Runnable> sends = new ArrayList<>();
+    synchronized (this) {
+      snapshot = next;
+      // Envoy's order: clusters before endpoints, listeners before routes.
+      for (ResourceType t : Resources.RESOURCE_TYPES_IN_ORDER) {
+        for (var it = watches.iterator(); it.hasNext(); ) {
+          Watch w = it.next();
+          if (w.isCancelled()) {
+            it.remove();
+          } else if (w.request().getResourceType() == t
+              && !w.request().getVersionInfo().equals(next.type(t).version())) {
+            it.remove();
+            sends.add(() -> respond(w, next));
+          }
+        }
+        for (var it = deltaWatches.iterator(); it.hasNext(); ) {
+          DeltaWatch w = it.next();
+          if (w.isCancelled()) {
+            it.remove();
+          } else if (w.request().getResourceType() == t) {
+            DeltaResponse r = deltaResponse(w, next);
+            if (r != null) {
+              it.remove();
+              sends.add(() -> send(w, r));
+            }
+          }
+        }
+      }
+    }
+    sends.forEach(Runnable::run);
+  }
+
+  @Override
+  public Watch createWatch(boolean ads, XdsRequest request, Set<String> knownResourceNames,
+      Consumer<Response> responseConsumer, boolean hasClusterChanged, boolean allowDefaultEmptyEdsUpdate) {
+    Watch watch = new Watch(ads, allowDefaultEmptyEdsUpdate, request, responseConsumer);
+    XdsSnapshot snap;
+    synchronized (this) {
+      snap = snapshot;
+      ResourceType type = request.getResourceType();
+      boolean newNames = !knownResourceNames.containsAll(request.getResourceNamesList());
+      boolean stale = !request.getVersionInfo().equals(snap.type(type).version());
+      boolean rewarm = hasClusterChanged && type == ResourceType.ENDPOINT;
+      if (!stale && !newNames && !rewarm) {
+        watches.add(watch);
+        watch.setStop(() -> remove(watch));
+        return watch;
+      }
+    }
+    respond(watch, snap);
+    return watch;
+  }
+
+  @Override
+  public DeltaWatch createDeltaWatch(DeltaXdsRequest request, String requesterVersion,
+      Map<String, String> resourceVersions, Set<String> pendingResources, boolean isWildcard,
+      Consumer<DeltaResponse> responseConsumer, boolean hasClusterChanged) {
+    DeltaWatch watch = new DeltaWatch(request, Map.copyOf(resourceVersions), Set.copyOf(pendingResources),
+        requesterVersion, isWildcard, responseConsumer);
+    DeltaResponse response;
+    synchronized (this) {
+      response = deltaResponse(watch, snapshot);
+      if (response == null) {
+        deltaWatches.add(watch);
+        watch.setStop(() -> remove(watch));
+        return watch;
+      }
+    }
+    send(watch, response);
+    return watch;
+  }
+
+  private synchronized void remove(Object watch) {
+    watches.remove(watch);
+    deltaWatches.remove(watch);
+  }
+
+  private static void respond(Watch watch, XdsSnapshot snap) {
+    XdsSnapshot.TypeState state = snap.type(watch.request().getResourceType());
+    List<String> names = watch.request().getResourceNamesList();
+    List<Message> out = new ArrayList<>();
+    if (names.isEmpty()) {
+      out.addAll(state.resources().values());
+    } else {
+      for (String n : new java.util.TreeSet<>(names)) {
+        Message m = state.resources().get(n);
+        if (m != null) {
+          out.add(m);
+        }
+      }
+    }
+    try {
+      watch.respond(Response.create(watch.request(), out, state.version()));
+    } catch (WatchCancelledException ignored) {
+      // stream went away; nothing to answer
+    }
+  }
+
+  /** Delta: send what the client lacks or has at another version; null when nothing changed for it. */
+  private static DeltaResponse deltaResponse(DeltaWatch w, XdsSnapshot snap) {
+    XdsSnapshot.TypeState state = snap.type(w.request().getResourceType());
+    Set<String> subscribed = new HashSet<>(w.trackedResources().keySet());
+    subscribed.addAll(w.pendingResources());
+    if (w.isWildcard()) {
+      subscribed.addAll(state.resources().keySet());
+    }
+    Map<String, VersionedResource<?>> changed = new LinkedHashMap<>();
+    List<String> removed = new ArrayList<>();
+    for (String name : subscribed) {
+      Message m = state.resources().get(name);
+      String have = w.trackedResources().get(name);
+      if (m == null) {
+        if (have != null) {
+          removed.add(name);
+        }
+      } else if (!state.versions().get(name).equals(have)) {
+        changed.put(name, VersionedResource.create(m, state.versions().get(name)));
+      }
+    }
+    if (changed.isEmpty() && removed.isEmpty()) {
+      return null;
+    }
+    return DeltaResponse.create(w.request(), changed, removed, state.version());
+  }
+
+  private static void send(DeltaWatch w, DeltaResponse r) {
+    try {
+      w.respond(r);
+    } catch (WatchCancelledException ignored) {
+      // stream went away
+    }
+  }
+}

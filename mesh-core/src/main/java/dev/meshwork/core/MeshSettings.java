@@ -1,0 +1,132 @@
+package dev.meshwork.core;
+
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Who this process is in the mesh and where its control plane lives. Immutable and thread-safe;
+ * build with {@link #builder()} or read from the environment with {@link #fromEnvironment}.
+ *
+ * @param controlPlane {@code host:port} of the control plane's xDS/registry endpoint (default
+ *     port 15010)
+ * @param service this process's own service name (xDS node cluster), e.g. {@code productpage}
+ * @param instanceId unique per process (xDS node id); generated when not given
+ * @param locality Istio-style {@code region/zone/subzone}; a bare value is a zone
+ * @param namespace namespace the workload runs in, {@code default} unless set
+ */
+public record MeshSettings(String controlPlane, String service, String instanceId, String locality, String namespace) {
+  /** Default xDS port, familiar to Istio users. */
+  public static final int DEFAULT_XDS_PORT = 15010;
+
+  public MeshSettings {
+    Objects.requireNonNull(controlPlane, "controlPlane");
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(instanceId, "instanceId");
+    Objects.requireNonNull(locality, "locality");
+    Objects.requireNonNull(namespace, "namespace");
+    if (controlPlane.isBlank()) {
+      throw new IllegalArgumentException("controlPlane: empty (expected: host:port, e.g. 127.0.0.1:15010)");
+    }
+    if (service.isBlank()) {
+      throw new IllegalArgumentException("service: empty (expected: this process's service name)");
+    }
+    if (!controlPlane.contains(":")) {
+      controlPlane = controlPlane + ":" + DEFAULT_XDS_PORT;
+    }
+  }
+
+  /** Region part of {@link #locality()}, or empty. */
+  public String region() {
+    return part(0);
+  }
+
+  /** Zone part of {@link #locality()}, or empty. */
+  public String zone() {
+    return part(1);
+  }
+
+  /** Sub-zone part of {@link #locality()}, or empty. */
+  public String subZone() {
+    return part(2);
+  }
+
+  private String part(int i) {
+    if (locality.isEmpty()) {
+      return "";
+    }
+    String[] p = locality.split("/", -1);
+    if (p.length == 1) {
+      return i == 1 ? p[0] : "";
+    }
+    return i < p.length ? p[i] : "";
+  }
+
+  /** A builder; {@code controlPlane} and {@code service} are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Settings from {@code MESHWORK_CONTROL_PLANE}, {@code MESHWORK_SERVICE}, {@code
+   * MESHWORK_INSTANCE_ID}, {@code MESHWORK_LOCALITY}, {@code MESHWORK_NAMESPACE} (or the same names
+   * lower-cased with dots as system properties, e.g. {@code meshwork.control.plane}).
+   */
+  public static MeshSettings fromEnvironment(Map<String, String> env) {
+    Builder b = builder();
+    b.controlPlane(env.getOrDefault("MESHWORK_CONTROL_PLANE", "127.0.0.1:" + DEFAULT_XDS_PORT));
+    b.service(env.getOrDefault("MESHWORK_SERVICE", ""));
+    if (env.containsKey("MESHWORK_INSTANCE_ID")) {
+      b.instanceId(env.get("MESHWORK_INSTANCE_ID"));
+    }
+    b.locality(env.getOrDefault("MESHWORK_LOCALITY", ""));
+    b.namespace(env.getOrDefault("MESHWORK_NAMESPACE", "default"));
+    return b.build();
+  }
+
+  /** Builder for {@link MeshSettings}; not thread-safe. */
+  public static final class Builder {
+    private String controlPlane;
+    private String service;
+    private String instanceId;
+    private String locality = "";
+    private String namespace = "default";
+
+    private Builder() {}
+
+    public Builder controlPlane(String hostPort) {
+      this.controlPlane = hostPort;
+      return this;
+    }
+
+    public Builder service(String service) {
+      this.service = service;
+      return this;
+    }
+
+    public Builder instanceId(String instanceId) {
+      this.instanceId = instanceId;
+      return this;
+    }
+
+    public Builder locality(String locality) {
+      this.locality = locality;
+      return this;
+    }
+
+    public Builder namespace(String namespace) {
+      this.namespace = namespace;
+      return this;
+    }
+
+    public MeshSettings build() {
+      String id = instanceId;
+      if (id == null || id.isBlank()) {
+        id = service + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
+            + UUID.randomUUID().toString().substring(0, 8);
+      }
+      return new MeshSettings(controlPlane, service, id, locality, namespace);
+    }
+  }
+}
