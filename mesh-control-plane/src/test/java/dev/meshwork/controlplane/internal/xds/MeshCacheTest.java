@@ -1,0 +1,65 @@
+package dev.meshwork.controlplane.internal.xds;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.controlplane.cache.Response;
+import io.envoyproxy.controlplane.cache.XdsRequest;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class MeshCacheTest {
+  static XdsResources resources(String... listeners) {
+    Map<String, Listener> l = new java.util.TreeMap<>();
+    for (String n : listeners) {
+      l.put(n, Listener.newBuilder().setName(n).build());
+    }
+    return new XdsResources(l, Map.<String, RouteConfiguration>of(), Map.<String, Cluster>of(),
+        Map.<String, ClusterLoadAssignment>of());
+  }
+
+  static XdsRequest lds(String version, String... names) {
+    return XdsRequest.create(DiscoveryRequest.newBuilder().setTypeUrl(Resources.V3.LISTENER_TYPE_URL)
+        .setVersionInfo(version).addAllResourceNames(List.of(names)).build());
+  }
+
+  @Test
+  void request_naming_an_unknown_resource_still_gets_the_known_ones() {
+    MeshCache cache = new MeshCache(XdsSnapshot.of(resources("reviews", "ratings")));
+    List<Response> got = new ArrayList<>();
+    cache.createWatch(true, lds("", "reviews", "no-such-service"), Set.of(), got::add, false, false);
+    assertEquals(1, got.size());
+    assertEquals(List.of("reviews"), got.get(0).resources().stream().map(m -> ((Listener) m).getName()).toList());
+  }
+
+  @Test
+  void upToDateRequest_waits_untilTheTypeChanges() {
+    MeshCache cache = new MeshCache(XdsSnapshot.of(resources("reviews")));
+    String v = cache.snapshot().type(Resources.ResourceType.LISTENER).version();
+    List<Response> got = new ArrayList<>();
+    cache.createWatch(true, lds(v, "reviews"), Set.of("reviews"), got::add, false, false);
+    assertTrue(got.isEmpty());
+    cache.setSnapshot(XdsSnapshot.of(resources("reviews"))); // same content: same version, no push
+    assertTrue(got.isEmpty());
+    cache.setSnapshot(XdsSnapshot.of(resources("reviews", "ratings")));
+    assertEquals(1, got.size());
+    assertNotEquals(v, got.get(0).version());
+  }
+
+  @Test
+  void versions_areContentHashes_stableAcrossRestarts() {
+    String a = XdsSnapshot.of(resources("reviews", "ratings")).type(Resources.ResourceType.LISTENER).version();
+    String b = XdsSnapshot.of(resources("ratings", "reviews")).type(Resources.ResourceType.LISTENER).version();
+    assertEquals(a, b);
+  }
+}
