@@ -1,7 +1,8 @@
 package dev.meshwork.grpc;
 
 import dev.meshwork.core.MeshSettings;
-import dev.meshwork.core.XdsBootstrap;
+import dev.meshwork.grpc.internal.LeasedChannel;
+import dev.meshwork.grpc.internal.MeshXdsClients;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -9,42 +10,47 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.xds.XdsNameResolverProvider;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * gRPC channels routed by the mesh. Each channel is a real grpc-xds {@code xds:///<service>}
  * channel: routes, clusters, endpoints and policies come from the control plane over ADS. The
  * xDS bootstrap is generated in process from {@link MeshSettings}: no file, no environment
- * variable, and two meshes (or two test control planes) can live in one JVM.
+ * variable, and two meshes (or two test control planes) can live in one JVM. Channels made from
+ * equal settings share one xDS client (one ADS stream).
  *
- * <p>Thread-safe. Channels are the caller's to shut down.
+ * <p>Thread-safe. Channels are the caller's to shut down; shutting down the last channel of a
+ * settings closes its xDS client.
  */
 public final class MeshChannels {
   private MeshChannels() {}
 
   /** A channel to {@code service}, e.g. {@code MeshChannels.forService(settings, "reviews")}. */
   public static ManagedChannel forService(MeshSettings settings, String service) {
-    return builderForService(settings, service).build();
+    return forService(settings, service, InsecureChannelCredentials.create(), b -> {});
   }
 
   /**
-   * A builder for a channel to {@code service}, to add interceptors, executors and the like.
-   * Plaintext for now: mTLS arrives with the identity work.
+   * A channel to {@code service} with the given credentials; {@code customizer} may add
+   * interceptors, executors and the like to the builder before it is built. Plaintext
+   * ({@link InsecureChannelCredentials}) until the identity work brings mTLS.
    */
-  public static ManagedChannelBuilder<?> builderForService(MeshSettings settings, String service) {
-    return builderForService(settings, service, InsecureChannelCredentials.create());
-  }
-
-  /** As {@link #builderForService(MeshSettings, String)} with the given credentials. */
-  @SuppressWarnings("deprecation") // nameResolverFactory is the one per-channel hook for a resolver instance
-  public static ManagedChannelBuilder<?> builderForService(MeshSettings settings, String service,
-      ChannelCredentials credentials) {
+  public static ManagedChannel forService(MeshSettings settings, String service, ChannelCredentials credentials,
+      Consumer<ManagedChannelBuilder<?>> customizer) {
     Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(customizer, "customizer");
     if (service == null || service.isBlank() || service.contains("/")) {
       throw new IllegalArgumentException("service: \"" + service + "\" (expected: a service host name such as reviews)");
     }
-    // A resolver provider carrying its own bootstrap gives this channel its own xDS client,
-    // instead of grpc-xds's process-wide one that reads GRPC_XDS_BOOTSTRAP.
-    XdsNameResolverProvider provider = XdsNameResolverProvider.createForTest("xds", XdsBootstrap.of(settings));
-    return Grpc.newChannelBuilder("xds:///" + service, credentials).nameResolverFactory(provider);
+    MeshXdsClients.Lease lease = MeshXdsClients.acquire(settings);
+    try {
+      ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder("xds:///" + service, credentials)
+          .setNameResolverArg(XdsNameResolverProvider.XDS_CLIENT_SUPPLIER, lease::client);
+      customizer.accept(builder);
+      return new LeasedChannel(builder.build(), lease);
+    } catch (RuntimeException e) {
+      lease.release();
+      throw e;
+    }
   }
 }
