@@ -17,7 +17,6 @@ import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,11 +191,12 @@ public final class ControlPlane implements AutoCloseable {
       return; // a touch without a change
     }
     config = result.config();
+    push();
+    // Published after the push: whoever sees the new version gets the new resources.
     status = new ConfigStatus(status.version() + 1, clock.instant(), List.of(), null);
     log.info("config version {} applied: {} VirtualService(s), {} DestinationRule(s), {} ServiceEntry(s)",
         status.version(), config.virtualServices().size(), config.destinationRules().size(),
         config.serviceEntries().size());
-    push();
   }
 
   private void push() {

@@ -46,7 +46,7 @@ class RegistryIT {
       String lease = registry.register(RegisterRequest.newBuilder()
           .setInstance(Instance.newBuilder().setInstanceId("inventory-silent").setService("inventory")
               .setAddress("127.0.0.1").setPort(silent.port()).putLabels("version", "v1"))
-          .setTtl(com.google.protobuf.Duration.newBuilder().setNanos((int) (ttlMillis * 1_000_000)))
+          .setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(ttlMillis / 1000))
           .build()).getLeaseId();
       ManagedChannel ch = mesh.channel("inventory");
       mesh.awaitServedBy(ch, Map.of(), "inventory-steady", "inventory-silent");
