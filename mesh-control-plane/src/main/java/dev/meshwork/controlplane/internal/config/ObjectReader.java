@@ -155,7 +155,9 @@ final class ObjectReader {
   String oneOf(String key, List<String> allowed) {
     String s = string(key);
     if (s != null && !allowed.contains(s)) {
-      ctx.error(path(key), quote(s) + " is not one of " + String.join(", ", allowed));
+      String hint = allowed.stream().filter(a -> a.equalsIgnoreCase(s)).map(a -> " (did you mean " + a + "?)")
+          .findFirst().orElse("");
+      ctx.error(path(key), quote(s) + " is not one of " + String.join(", ", allowed) + hint);
       return null;
     }
     return s;
