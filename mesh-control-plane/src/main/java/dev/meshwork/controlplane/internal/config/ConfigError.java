@@ -48,6 +48,7 @@ public record ConfigError(String file, int document, String kind, String name, S
     if (!path.isEmpty()) {
       sb.append(path).append(": ");
     }
-    return sb.append(message).toString();
+    // User text (file names, keys, values) may hold control characters; keep the line a line.
+    return ObjectReader.escape(sb.append(message).toString());
   }
 }

@@ -51,7 +51,8 @@ final class DocumentReader {
     int slash = apiVersion.indexOf('/');
     String group = slash < 0 ? "" : apiVersion.substring(0, slash);
     if (!group.equals("istio.io") && !group.endsWith(".istio.io")) {
-      log.info("{} doc {}: skipping {} ({}): not an Istio resource", ctx.file, ctx.document, kind, apiVersion);
+      log.info("{} doc {}: skipping {} ({}): not an Istio resource", printable(ctx.file), ctx.document, printable(kind),
+          printable(apiVersion));
       return;
     }
     if (group.equals(NETWORKING) && !VERSIONS.contains(apiVersion.substring(slash + 1))) {
@@ -104,6 +105,11 @@ final class DocumentReader {
         }
       }
     }
+  }
+
+  /** User text for a log line: no control characters (no forged log lines), bounded length. */
+  private static String printable(String s) {
+    return ObjectReader.abbreviate(s.replaceAll("[\\p{Cntrl}\\p{Zl}\\p{Zp}\\p{Cf}]", "?"));
   }
 
   private static String envelopeString(DocContext ctx, JsonNode doc, String key) {

@@ -38,7 +38,7 @@ final class ObjectReader {
 
   static String child(String parent, String key) {
     boolean plain = !key.isEmpty() && key.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '-');
-    String k = plain ? key : "[\"" + key.replace("\"", "\\\"") + "\"]";
+    String k = plain ? key : "[" + quote(key) + "]";
     if (parent.isEmpty()) {
       return k;
     }
@@ -155,7 +155,9 @@ final class ObjectReader {
   String oneOf(String key, List<String> allowed) {
     String s = string(key);
     if (s != null && !allowed.contains(s)) {
-      ctx.error(path(key), quote(s) + " is not one of " + String.join(", ", allowed));
+      String hint = allowed.stream().filter(a -> a.equalsIgnoreCase(s)).map(a -> " (did you mean " + a + "?)")
+          .findFirst().orElse("");
+      ctx.error(path(key), quote(s) + " is not one of " + String.join(", ", allowed) + hint);
       return null;
     }
     return s;
@@ -278,8 +280,24 @@ final class ObjectReader {
     return v.getNodeType().toString().toLowerCase();
   }
 
+  /** User text in a message: quoted, control characters escaped so an error stays one line. */
   static String quote(String s) {
-    return "\"" + abbreviate(s) + "\"";
+    return "\"" + abbreviate(escape(s)) + "\"";
+  }
+
+  static String escape(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\n') {
+        sb.append("\\n");
+      } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT || c == '\u2028' || c == '\u2029') {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 
   static String abbreviate(String s) {

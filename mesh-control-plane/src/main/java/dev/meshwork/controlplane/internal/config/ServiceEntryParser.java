@@ -66,8 +66,10 @@ final class ServiceEntryParser {
         && ports.stream().anyMatch(p -> !HTTP_OR_TLS.contains(p.protocol()))) {
       ctx.error(spec.path("hosts"), "multiple hosts need HTTP or TLS ports (protocol unset or TCP cannot tell hosts apart)");
     }
-    Set<String> portNames = new HashSet<>();
-    ports.forEach(p -> portNames.add(p.name()));
+    Set<String> portNames = new HashSet<>(); // every name written, so a bad port does not cascade
+    if (spec.get("ports") != null) {
+      spec.get("ports").forEach(p -> portNames.add(p.path("name").asText()));
+    }
     List<Endpoint> endpoints = new ArrayList<>();
     List<Item> inline = spec.list("endpoints");
     if (!inline.isEmpty() && ports.isEmpty() && !spec.has("ports")) {
