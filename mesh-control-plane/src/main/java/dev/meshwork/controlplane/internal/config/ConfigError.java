@@ -49,6 +49,6 @@ public record ConfigError(String file, int document, String kind, String name, S
       sb.append(path).append(": ");
     }
     // User text (file names, keys, values) may hold control characters; keep the line a line.
-    return ObjectReader.escape(sb.append(message).toString());
+    return Texts.escape(sb.append(message).toString());
   }
 }

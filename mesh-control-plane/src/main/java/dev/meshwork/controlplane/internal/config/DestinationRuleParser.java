@@ -31,7 +31,7 @@ final class DestinationRuleParser {
       ObjectReader s = ObjectReader.of(ctx, item.path(), item.node(), SUBSET);
       String name = s.requiredString("name");
       if (name != null && !Names.isDnsLabel(name)) {
-        ctx.error(s.path("name"), ObjectReader.quote(name) + " is not a valid subset name (expected an RFC 1123 label)");
+        ctx.error(s.path("name"), Texts.quote(name) + " is not a valid subset name (expected an RFC 1123 label)");
         name = null;
       } else if (name != null && !names.add(name)) {
         ctx.error(s.path("name"), "duplicate subset " + name);

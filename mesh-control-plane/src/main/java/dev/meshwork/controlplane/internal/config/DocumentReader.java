@@ -34,7 +34,7 @@ final class DocumentReader {
    */
   static void read(DocContext ctx, JsonNode doc, Parsed.Resources out, Map<String, Source> seen) {
     if (!doc.isObject()) {
-      ctx.error("", "expected a resource (a mapping with apiVersion, kind, metadata, spec), got " + ObjectReader.describe(doc));
+      ctx.error("", "expected a resource (a mapping with apiVersion, kind, metadata, spec), got " + Texts.describe(doc));
       return;
     }
     String apiVersion = envelopeString(ctx, doc, "apiVersion");
@@ -56,7 +56,7 @@ final class DocumentReader {
       return;
     }
     if (group.equals(NETWORKING) && !VERSIONS.contains(apiVersion.substring(slash + 1))) {
-      ctx.error("apiVersion", ObjectReader.quote(apiVersion) + " is not a supported version (expected "
+      ctx.error("apiVersion", Texts.quote(apiVersion) + " is not a supported version (expected "
           + NETWORKING + "/ followed by " + String.join(", ", VERSIONS) + ")");
       return;
     }
@@ -109,7 +109,7 @@ final class DocumentReader {
 
   /** User text for a log line: no control characters (no forged log lines), bounded length. */
   private static String printable(String s) {
-    return ObjectReader.abbreviate(s.replaceAll("[\\p{Cntrl}\\p{Zl}\\p{Zp}\\p{Cf}]", "?"));
+    return Texts.abbreviate(s.replaceAll("[\\p{Cntrl}\\p{Zl}\\p{Zp}\\p{Cf}]", "?"));
   }
 
   private static String envelopeString(DocContext ctx, JsonNode doc, String key) {
@@ -134,12 +134,12 @@ final class DocumentReader {
     ObjectReader md = top.object("metadata", METADATA);
     String name = md.requiredString("name");
     if (name != null && !Names.isDnsSubdomain(name)) {
-      ctx.error(md.path("name"), ObjectReader.quote(name)
+      ctx.error(md.path("name"), Texts.quote(name)
           + " is not a valid name (expected lowercase letters, digits, '-' and '.', starting and ending alphanumeric)");
     }
     String namespace = md.string("namespace");
     if (namespace != null && !Names.isDnsLabel(namespace)) {
-      ctx.error(md.path("namespace"), ObjectReader.quote(namespace)
+      ctx.error(md.path("namespace"), Texts.quote(namespace)
           + " is not a valid namespace (expected an RFC 1123 label: lowercase letters, digits and '-')");
     }
     Fields.labels(md, "labels");

@@ -48,20 +48,20 @@ public final class Durations {
       return "expected a duration (e.g. 1.5s, 500ms), got nothing";
     }
     if (text.startsWith("-")) {
-      return ObjectReader.quote(text) + " is negative (expected: >= 0)";
+      return Texts.quote(text) + " is negative (expected: >= 0)";
     }
     BigDecimal n = nanos(text);
     if (n == null) {
-      return ObjectReader.quote(text) + " is not a duration (expected e.g. 1.5s, 500ms)";
+      return Texts.quote(text) + " is not a duration (expected e.g. 1.5s, 500ms)";
     }
     if (n.compareTo(MAX_NANOS) > 0) {
-      return ObjectReader.quote(text) + " is too long (expected: at most 2562047h)";
+      return Texts.quote(text) + " is too long (expected: at most 2562047h)";
     }
     if (istioLimits && n.compareTo(BigDecimal.valueOf(1_000_000L)) < 0) {
-      return ObjectReader.quote(text) + " is too short (expected: >= 1ms)";
+      return Texts.quote(text) + " is too short (expected: >= 1ms)";
     }
     if (istioLimits && n.remainder(BigDecimal.valueOf(1_000_000L)).signum() != 0) {
-      return ObjectReader.quote(text) + " is finer than a millisecond (only durations to ms precision are supported)";
+      return Texts.quote(text) + " is finer than a millisecond (only durations to ms precision are supported)";
     }
     return null;
   }

@@ -43,21 +43,21 @@ public final class Hosts {
       return "host must not be empty";
     }
     if (isWildcard(host)) {
-      return "wildcard hosts are not supported (" + ObjectReader.quote(host) + "; name each service)";
+      return "wildcard hosts are not supported (" + Texts.quote(host) + "; name each service)";
     }
     String h = host.toLowerCase(Locale.ROOT);
     if (h.endsWith(".")) {
       h = h.substring(0, h.length() - 1);
     }
     if (h.length() > 253 || !Names.isDnsSubdomain(h)) {
-      return ObjectReader.quote(host) + " is not a valid host name (expected DNS labels of lowercase letters, digits and '-')";
+      return Texts.quote(host) + " is not a valid host name (expected DNS labels of lowercase letters, digits and '-')";
     }
     if (h.substring(h.lastIndexOf('.') + 1).chars().allMatch(Character::isDigit)) {
-      return ObjectReader.quote(host) + " is not a valid host name (the last label cannot be all digits; IP addresses are not hosts)";
+      return Texts.quote(host) + " is not a valid host name (the last label cannot be all digits; IP addresses are not hosts)";
     }
     String key = serviceKey(h);
     if (key.isEmpty()) {
-      return ObjectReader.quote(host) + " has no service name before .svc";
+      return Texts.quote(host) + " has no service name before .svc";
     }
     return null;
   }

@@ -75,16 +75,16 @@ final class HttpMatchParser {
       return "header name must not be empty";
     }
     if (name.startsWith(":")) {
-      return "pseudo-header " + ObjectReader.quote(name) + " cannot be matched here (use uri or method)";
+      return "pseudo-header " + Texts.quote(name) + " cannot be matched here (use uri or method)";
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || TCHARS.indexOf(c) >= 0)) {
-        return ObjectReader.quote(name) + " is not a valid header name";
+        return Texts.quote(name) + " is not a valid header name";
       }
     }
     if (!name.equals(name.toLowerCase(Locale.ROOT))) {
-      return "header name " + ObjectReader.quote(name) + " must be lowercase (write " + name.toLowerCase(Locale.ROOT) + ")";
+      return "header name " + Texts.quote(name) + " must be lowercase (write " + name.toLowerCase(Locale.ROOT) + ")";
     }
     return null;
   }
@@ -144,9 +144,9 @@ final class HttpMatchParser {
       Pattern.compile(regex);
       return true;
     } catch (PatternSyntaxException e) {
-      ctx.error(path, "regex " + ObjectReader.quote(regex) + " is not valid RE2: " + e.getDescription());
+      ctx.error(path, "regex " + Texts.quote(regex) + " is not valid RE2: " + e.getDescription());
     } catch (RuntimeException e) {
-      ctx.error(path, "regex " + ObjectReader.quote(regex) + " is not valid RE2: " + e.getMessage());
+      ctx.error(path, "regex " + Texts.quote(regex) + " is not valid RE2: " + e.getMessage());
     }
     return false;
   }

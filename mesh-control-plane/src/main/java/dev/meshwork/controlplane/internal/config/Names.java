@@ -37,16 +37,16 @@ final class Names {
     int slash = key.indexOf('/');
     if (slash >= 0) {
       if (!isDnsSubdomain(key.substring(0, slash))) {
-        return "label key " + ObjectReader.quote(key) + " has an invalid prefix (expected a DNS subdomain before '/')";
+        return "label key " + Texts.quote(key) + " has an invalid prefix (expected a DNS subdomain before '/')";
       }
       name = key.substring(slash + 1);
     }
     if (name.length() > 63 || !LABEL_NAME.matcher(name).matches()) {
-      return "label key " + ObjectReader.quote(key)
+      return "label key " + Texts.quote(key)
           + " is invalid (expected at most 63 alphanumerics, '-', '_' or '.', starting and ending alphanumeric)";
     }
     if (!value.isEmpty() && (value.length() > 63 || !LABEL_NAME.matcher(value).matches())) {
-      return "label value " + ObjectReader.quote(value)
+      return "label value " + Texts.quote(value)
           + " is invalid (expected at most 63 alphanumerics, '-', '_' or '.', starting and ending alphanumeric)";
     }
     return null;

@@ -29,7 +29,7 @@ final class ObjectReader {
 
   static ObjectReader of(DocContext ctx, String path, JsonNode node, Schema schema) {
     if (node == null || !node.isObject()) {
-      ctx.error(path, "expected a mapping, got " + describe(node));
+      ctx.error(path, "expected a mapping, got " + Texts.describe(node));
       return new ObjectReader(ctx, path, null);
     }
     schema.check(ctx, path, node);
@@ -38,7 +38,7 @@ final class ObjectReader {
 
   static String child(String parent, String key) {
     boolean plain = !key.isEmpty() && key.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '-');
-    String k = plain ? key : "[" + quote(key) + "]";
+    String k = plain ? key : "[" + Texts.quote(key) + "]";
     if (parent.isEmpty()) {
       return k;
     }
@@ -114,7 +114,7 @@ final class ObjectReader {
       return null;
     }
     if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-      ctx.error(path(key), "expected a number, got " + describe(v));
+      ctx.error(path(key), "expected a number, got " + Texts.describe(v));
       return null;
     }
     double d = v.asDouble();
@@ -131,7 +131,7 @@ final class ObjectReader {
       return null;
     }
     if (!v.isBoolean()) {
-      ctx.error(path(key), "expected true or false, got " + describe(v));
+      ctx.error(path(key), "expected true or false, got " + Texts.describe(v));
       return null;
     }
     return v.booleanValue();
@@ -157,7 +157,7 @@ final class ObjectReader {
     if (s != null && !allowed.contains(s)) {
       String hint = allowed.stream().filter(a -> a.equalsIgnoreCase(s)).map(a -> " (did you mean " + a + "?)")
           .findFirst().orElse("");
-      ctx.error(path(key), quote(s) + " is not one of " + String.join(", ", allowed) + hint);
+      ctx.error(path(key), Texts.quote(s) + " is not one of " + String.join(", ", allowed) + hint);
       return null;
     }
     return s;
@@ -174,7 +174,7 @@ final class ObjectReader {
       return List.of();
     }
     if (!v.isArray()) {
-      ctx.error(path(key), "expected a list, got " + describe(v));
+      ctx.error(path(key), "expected a list, got " + Texts.describe(v));
       return List.of();
     }
     List<Item> items = new ArrayList<>();
@@ -228,7 +228,7 @@ final class ObjectReader {
       return out;
     }
     if (!v.isObject()) {
-      ctx.error(path(key), "expected a mapping, got " + describe(v));
+      ctx.error(path(key), "expected a mapping, got " + Texts.describe(v));
       return out;
     }
     for (Map.Entry<String, JsonNode> e : v.properties()) {
@@ -239,7 +239,7 @@ final class ObjectReader {
 
   static String string(DocContext ctx, String path, JsonNode v) {
     if (v == null || !v.isTextual()) {
-      ctx.error(path, "expected a string, got " + describe(v));
+      ctx.error(path, "expected a string, got " + Texts.describe(v));
       return null;
     }
     return v.textValue();
@@ -247,60 +247,14 @@ final class ObjectReader {
 
   static Long integer(DocContext ctx, String path, JsonNode v, long min, long max) {
     if (v == null || !v.isIntegralNumber()) {
-      ctx.error(path, "expected an integer, got " + describe(v));
+      ctx.error(path, "expected an integer, got " + Texts.describe(v));
       return null;
     }
     if (!v.canConvertToLong() || v.longValue() < min || v.longValue() > max) {
       String range = max == Long.MAX_VALUE ? ">= " + min : min + ".." + max;
-      ctx.error(path, abbreviate(v.asText()) + " (expected: " + range + ")");
+      ctx.error(path, Texts.abbreviate(v.asText()) + " (expected: " + range + ")");
       return null;
     }
     return v.longValue();
-  }
-
-  static String describe(JsonNode v) {
-    if (v == null || v.isNull() || v.isMissingNode()) {
-      return "nothing";
-    }
-    if (v.isObject()) {
-      return "a mapping";
-    }
-    if (v.isArray()) {
-      return "a list";
-    }
-    if (v.isBoolean()) {
-      return "a boolean (" + v.asText() + ")";
-    }
-    if (v.isNumber()) {
-      return "a number (" + abbreviate(v.asText()) + ")";
-    }
-    if (v.isTextual()) {
-      return "a string (" + quote(v.textValue()) + ")";
-    }
-    return v.getNodeType().toString().toLowerCase();
-  }
-
-  /** User text in a message: quoted, control characters escaped so an error stays one line. */
-  static String quote(String s) {
-    return "\"" + abbreviate(escape(s)) + "\"";
-  }
-
-  static String escape(String s) {
-    StringBuilder sb = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '\n') {
-        sb.append("\\n");
-      } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT || c == '\u2028' || c == '\u2029') {
-        sb.append(String.format("\\u%04x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
-  }
-
-  static String abbreviate(String s) {
-    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
   }
 }

@@ -52,7 +52,7 @@ final class RetryFaultParser {
       for (String raw : spec.split(",", -1)) {
         String token = raw.trim();
         if (token.isEmpty()) {
-          r.ctx().error(r.path("retryOn"), "empty condition in " + ObjectReader.quote(spec));
+          r.ctx().error(r.path("retryOn"), "empty condition in " + Texts.quote(spec));
         } else if (token.matches("[0-9]{1,3}")) {
           int code = Integer.parseInt(token);
           if (code < 100 || code > 599) {
@@ -61,7 +61,7 @@ final class RetryFaultParser {
             codes.add(code);
           }
         } else if (!RETRY_ON.contains(token)) {
-          r.ctx().error(r.path("retryOn"), ObjectReader.quote(token) + " is not a retry condition (expected: HTTP status "
+          r.ctx().error(r.path("retryOn"), Texts.quote(token) + " is not a retry condition (expected: HTTP status "
               + "codes or " + String.join(", ", RETRY_ON) + ")");
         } else if (!retryOn.contains(token)) {
           retryOn.add(token);

@@ -49,7 +49,7 @@ final class ServiceEntryParser {
     for (int i = 0; i < addresses.size(); i++) {
       if (!Names.isIpOrCidr(addresses.get(i))) {
         ctx.error(ObjectReader.index(spec.path("addresses"), i),
-            ObjectReader.quote(addresses.get(i)) + " is not an IP address or CIDR block");
+            Texts.quote(addresses.get(i)) + " is not an IP address or CIDR block");
       }
     }
     List<ServiceEntry.Port> ports = ports(spec);
@@ -138,7 +138,7 @@ final class ServiceEntryParser {
       int number = p.require("number") ? Fields.port(p, "number") : 0;
       String name = p.requiredString("name");
       if (name != null && !Names.isDnsLabel(name)) {
-        ctx.error(p.path("name"), ObjectReader.quote(name) + " is not a valid port name (expected an RFC 1123 label)");
+        ctx.error(p.path("name"), Texts.quote(name) + " is not a valid port name (expected an RFC 1123 label)");
         name = null;
       } else if (name != null && !names.add(name)) {
         ctx.error(p.path("name"), "duplicate port name " + name);
@@ -149,7 +149,7 @@ final class ServiceEntryParser {
       String protocol = p.string("protocol");
       String canonical = protocol == null ? "" : canonicalProtocol(protocol);
       if (canonical == null) {
-        ctx.error(p.path("protocol"), ObjectReader.quote(protocol) + " is not a protocol (expected one of "
+        ctx.error(p.path("protocol"), Texts.quote(protocol) + " is not a protocol (expected one of "
             + String.join(", ", PROTOCOLS) + ")");
       }
       int target = p.has("targetPort") ? Fields.port(p, "targetPort") : 0;
@@ -175,14 +175,14 @@ final class ServiceEntryParser {
     int before = ctx.errorCount();
     String address = w.requiredString("address");
     if (address != null && !Names.isIpLiteral(address)) {
-      ctx.error(w.path("address"), ObjectReader.quote(address)
+      ctx.error(w.path("address"), Texts.quote(address)
           + " is not an IP address (proxyless clients connect to IPs; host names and unix sockets are not supported)");
     }
     Map<String, Integer> ports = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : w.map("ports").entrySet()) {
       String p = ObjectReader.child(w.path("ports"), e.getKey());
       if (!Names.isDnsLabel(e.getKey())) {
-        ctx.error(p, ObjectReader.quote(e.getKey()) + " is not a valid port name (expected an RFC 1123 label)");
+        ctx.error(p, Texts.quote(e.getKey()) + " is not a valid port name (expected an RFC 1123 label)");
       } else if (declaredPorts != null && !declaredPorts.contains(e.getKey())) {
         ctx.error(p, "port " + e.getKey() + " is not declared in spec.ports");
       }

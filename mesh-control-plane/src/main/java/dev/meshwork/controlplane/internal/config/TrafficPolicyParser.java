@@ -91,7 +91,7 @@ final class TrafficPolicyParser {
     }
     Boolean sourceIp = h.bool("useSourceIp");
     int keys = (h.has("httpHeaderName") ? 1 : 0) + (h.has("httpCookie") ? 1 : 0) + (Boolean.TRUE.equals(sourceIp) ? 1 : 0);
-    if (keys != 1) {
+    if (keys != 1 && !h.has("httpQueryParameterName")) { // that one is already reported as unsupported
       h.ctx().error(h.path(), "expected exactly one of httpHeaderName, httpCookie, useSourceIp: true");
     }
     if (header != null && HttpMatchParser.headerNameProblem(header) != null) {

@@ -98,7 +98,7 @@ final class VirtualServiceParser {
       String host = Fields.host(ctx, d.path("host"), d.requiredString("host"));
       String subset = d.string("subset");
       if (subset != null && !Names.isDnsLabel(subset)) {
-        ctx.error(d.path("subset"), ObjectReader.quote(subset) + " is not a valid subset name (expected an RFC 1123 label)");
+        ctx.error(d.path("subset"), Texts.quote(subset) + " is not a valid subset name (expected an RFC 1123 label)");
         subset = null;
       }
       ObjectReader port = d.object("port", PORT_SELECTOR);

@@ -39,7 +39,7 @@ final class YamlDocuments {
 
   static void read(String file, String content, List<ConfigError> errors, Sink sink) {
     int index = 0;
-    try (YAMLParser yaml = (YAMLParser) FACTORY.createParser(content);
+    try (YAMLParser yaml = FACTORY.createParser(content);
         MappingIterator<JsonNode> docs = MAPPER.readerFor(JsonNode.class).readValues(new NoAliases(yaml))) {
       while (docs.hasNextValue()) {
         JsonNode doc = docs.nextValue();
@@ -53,6 +53,9 @@ final class YamlDocuments {
     }
   }
 
+  // Jackson's wrapper of SnakeYAML's exception is deprecated but is the only way, without compiling
+  // against SnakeYAML, to get the problem position; JsonLocation sometimes points at the context.
+  @SuppressWarnings("deprecation")
   private static String describe(Throwable e) {
     Throwable t = e;
     while (!(t instanceof JsonProcessingException) && t.getCause() != null && t.getCause() != t) {

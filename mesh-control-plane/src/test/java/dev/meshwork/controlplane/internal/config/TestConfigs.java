@@ -65,6 +65,23 @@ final class TestConfigs {
     return r.errors().stream().map(ConfigError::toString).collect(Collectors.joining("\n"));
   }
 
+  /**
+   * File vs.yaml: VirtualService default/reviews (hosts [reviews]) whose http list is {@code http},
+   * then a DestinationRule defining subsets v1 and v2 of reviews.
+   */
+  static LoadResult reviewsVirtualService(String http) {
+    String vs = """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata:
+          name: reviews
+        spec:
+          hosts: [reviews]
+          http:
+        """;
+    return load("vs.yaml", vs + http.indent(2) + "---\n" + destinationRule("reviews", "reviews", "v1", "v2"));
+  }
+
   /** A DestinationRule document defining the given subsets (label version=name). */
   static String destinationRule(String name, String host, String... subsets) {
     StringBuilder sb = new StringBuilder("""

@@ -23,20 +23,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class VirtualServiceParserTest {
-  private static final String HEADER = """
-      apiVersion: networking.istio.io/v1
-      kind: VirtualService
-      metadata:
-        name: reviews
-      spec:
-        hosts: [reviews]
-        http:
-      """;
   private static final String DR = destinationRule("reviews", "reviews", "v1", "v2");
 
-  /** A VirtualService whose http list is {@code http} (indented by 2), plus a DR for v1/v2. */
   private static LoadResult vs(String http) {
-    return load("vs.yaml", HEADER + http.indent(2) + "---\n" + DR);
+    return TestConfigs.reviewsVirtualService(http);
   }
 
   @Test
@@ -156,59 +146,6 @@ class VirtualServiceParserTest {
   }
 
   @Test
-  void badRegex_reportsTheRegexAndRe2Message() {
-    LoadResult r = vs("""
-        - match:
-          - uri: {regex: "/api/(v1"}
-          route: [{destination: {host: reviews}}]
-        """);
-    assertError(r, "vs.yaml doc 0 VirtualService default/reviews: spec.http[0].match[0].uri.regex: regex \"/api/(v1\" "
-        + "is not valid RE2: missing closing )");
-  }
-
-  @Test
-  void re2RejectsBackreferences_thatJavaRegexWouldAccept() {
-    assertError(vs("""
-        - match:
-          - headers: {x-a: {regex: "(a)\\\\1"}}
-          route: [{destination: {host: reviews}}]
-        """), "spec.http[0].match[0].headers.x-a.regex: regex", "is not valid RE2");
-  }
-
-  @Test
-  void stringMatch_needsExactlyOneKind_andEmptyMeansPresenceOnlyForHeaders() {
-    LoadResult r = vs("""
-        - match:
-          - uri: {}
-            method: {exact: GET, prefix: G}
-            headers: {x-a: null}
-          route: [{destination: {host: reviews}}]
-        """);
-    assertError(r, "spec.http[0].match[0].uri: empty match: expected exactly one of exact, prefix, regex");
-    assertError(r, "spec.http[0].match[0].method: expected exactly one of exact, prefix, regex (got 2)");
-    assertError(r, "spec.http[0].match[0].headers.x-a: must not be null");
-  }
-
-  @Test
-  void headerNames_mustBeLowercase() {
-    assertError(vs("""
-        - match: [{headers: {X-Canary: {exact: "1"}}}]
-          route: [{destination: {host: reviews}}]
-        """), "spec.http[0].match[0].headers.X-Canary: header name \"X-Canary\" must be lowercase (write x-canary)");
-  }
-
-  @Test
-  void unsupportedMatchFields_andQueryParamPrefix_areErrors() {
-    LoadResult r = vs("""
-        - match: [{sourceLabels: {app: a}, port: 80, queryParams: {q: {prefix: a}}}]
-          route: [{destination: {host: reviews}}]
-        """);
-    assertError(r, "spec.http[0].match[0].sourceLabels: not supported by Meshwork yet");
-    assertError(r, "spec.http[0].match[0].port: not supported by Meshwork yet");
-    assertError(r, "spec.http[0].match[0].queryParams.q.prefix: not supported by Istio for query parameters");
-  }
-
-  @Test
   void weightThatDoesNotParse_isAnErrorAtItsPath() {
     LoadResult r = vs("""
         - route:
@@ -264,50 +201,6 @@ class VirtualServiceParserTest {
     assertError(r, "vs.yaml doc 0 VirtualService default/reviews: spec.http[0].timeout: \"abc\" is not a duration "
         + "(expected e.g. 1.5s, 500ms)");
     assertError(r, "spec.http[0].retries.perTryTimeout: \"100us\" is too short (expected: >= 1ms)");
-  }
-
-  @Test
-  void retries_unknownConditionAndPolicyWithZeroAttempts_areErrors() {
-    LoadResult r = vs("""
-        - route: [{destination: {host: reviews}}]
-          retries: {attempts: 0, retryOn: "5xx,sometimes,999", retryRemoteLocalities: true}
-        """);
-    assertError(r, "spec.http[0].retries.retryOn: \"sometimes\" is not a retry condition");
-    assertError(r, "spec.http[0].retries.retryOn: status 999 (expected: 100..599)");
-    assertError(r, "spec.http[0].retries.retryRemoteLocalities: not supported by Meshwork yet");
-    assertError(r, "spec.http[0].retries.attempts: retry policy configured while attempts is 0");
-  }
-
-  @Test
-  void fault_abortNeedsExactlyOneStatus_andUnknownGrpcCodesAreErrors() {
-    LoadResult r = vs("""
-        - route: [{destination: {host: reviews}}]
-          fault:
-            abort: {httpStatus: 503, grpcStatus: UNAVAILABLE}
-        - route: [{destination: {host: reviews}}]
-          fault:
-            abort: {grpcStatus: unavailable}
-            delay: {exponentialDelay: 1s}
-        - route: [{destination: {host: reviews}}]
-          fault: {abort: {httpStatus: 700, percentage: {value: 101}}}
-        """);
-    assertError(r, "spec.http[0].fault.abort: expected exactly one of httpStatus, grpcStatus");
-    assertError(r, "spec.http[1].fault.abort.grpcStatus: \"unavailable\" is not one of OK, CANCELLED");
-    assertError(r, "spec.http[1].fault.delay.exponentialDelay: not supported by Meshwork yet");
-    assertError(r, "spec.http[1].fault.delay.fixedDelay: is required");
-    assertError(r, "spec.http[2].fault.abort.httpStatus: 700 (expected: 200..599)");
-    assertError(r, "spec.http[2].fault.abort.percentage.value: 101 (expected: 0.0..100.0)");
-  }
-
-  @Test
-  void fault_withoutPercentage_faultsNoRequest_asIstioDoes_andLegacyPercentIsMapped() {
-    HttpRoute route = assertOk(vs("""
-        - route: [{destination: {host: reviews}}]
-          fault:
-            delay: {fixedDelay: 5s, percent: 20}
-            abort: {httpStatus: 503}
-        """)).virtualServices().get(0).http().get(0);
-    assertEquals(new Fault(new Fault.Delay(Duration.ofSeconds(5), 20), new Fault.Abort(503, null, 0)), route.fault());
   }
 
   @Test
