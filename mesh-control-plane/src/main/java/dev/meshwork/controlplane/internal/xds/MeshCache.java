@@ -131,6 +131,9 @@ public final class MeshCache implements ConfigWatcher {
     } else {
       for (String n : new java.util.TreeSet<>(names)) {
         Message m = state.resources().get(n);
+        if (m == null && watch.request().getResourceType() == ResourceType.LISTENER) {
+          m = ServerListeners.forName(n);
+        }
         if (m != null) {
           out.add(m);
         }
