@@ -47,6 +47,18 @@ final class Fields {
     return Hosts.serviceKey(host);
   }
 
+  /** The required {@code hosts} list: service key to its field path, duplicates reported. */
+  static java.util.Map<String, String> hosts(DocContext ctx, ObjectReader spec) {
+    java.util.Map<String, String> hostPaths = new java.util.LinkedHashMap<>();
+    for (ObjectReader.Item item : spec.requiredList("hosts")) {
+      String key = host(ctx, item.path(), ObjectReader.string(ctx, item.path(), item.node()));
+      if (key != null && hostPaths.putIfAbsent(key, item.path()) != null) {
+        ctx.error(item.path(), "duplicate host " + key + " (also " + hostPaths.get(key) + ")");
+      }
+    }
+    return hostPaths;
+  }
+
   /** A port number 1..65535, 0 when absent or invalid. */
   static int port(ObjectReader r, String key) {
     Long p = r.integer(key, 1, 65535);

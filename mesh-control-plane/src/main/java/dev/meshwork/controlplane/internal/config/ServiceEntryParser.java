@@ -38,13 +38,7 @@ final class ServiceEntryParser {
 
   static ServiceEntryDoc parseServiceEntry(DocContext ctx, JsonNode specNode) {
     ObjectReader spec = ObjectReader.of(ctx, "spec", specNode, SPEC);
-    Map<String, String> hostPaths = new LinkedHashMap<>();
-    for (Item item : spec.requiredList("hosts")) {
-      String key = Fields.host(ctx, item.path(), ObjectReader.string(ctx, item.path(), item.node()));
-      if (key != null && hostPaths.putIfAbsent(key, item.path()) != null) {
-        ctx.error(item.path(), "duplicate host " + key + " (also " + hostPaths.get(key) + ")");
-      }
-    }
+    Map<String, String> hostPaths = Fields.hosts(ctx, spec);
     List<String> addresses = spec.stringList("addresses");
     for (int i = 0; i < addresses.size(); i++) {
       if (!Names.isIpOrCidr(addresses.get(i))) {

@@ -37,13 +37,7 @@ final class VirtualServiceParser {
 
   static VirtualServiceDoc parse(DocContext ctx, JsonNode specNode) {
     ObjectReader spec = ObjectReader.of(ctx, "spec", specNode, SPEC);
-    Map<String, String> hostPaths = new LinkedHashMap<>();
-    for (Item item : spec.requiredList("hosts")) {
-      String key = Fields.host(ctx, item.path(), ObjectReader.string(ctx, item.path(), item.node()));
-      if (key != null && hostPaths.putIfAbsent(key, item.path()) != null) {
-        ctx.error(item.path(), "duplicate host " + key + " (also " + hostPaths.get(key) + ")");
-      }
-    }
+    Map<String, String> hostPaths = Fields.hosts(ctx, spec);
     if (spec.has("gateways") && !spec.stringList("gateways").equals(List.of("mesh"))) {
       ctx.error(spec.path("gateways"), "not supported by Meshwork yet: only [mesh] (routes for sidecar-less clients)");
     }

@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * One Istio HTTPMatchRequest: every condition must hold. Null or empty means "no condition".
- * Map iteration order is the YAML order (the loader uses LinkedHashMap before copying).
+ * Maps are unordered: the translator sorts header and parameter matchers by name, as istiod does.
  */
 public record HttpMatch(
     String name,

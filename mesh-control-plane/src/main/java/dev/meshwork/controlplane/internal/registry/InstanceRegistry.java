@@ -147,7 +147,7 @@ public final class InstanceRegistry {
     for (RegisteredInstance r : byLease.values()) {
       Instance i = r.instance();
       list.add(new Endpoint(Hosts.serviceKey(i.getService()), i.getAddress(), Map.of(Endpoint.ANY_PORT, i.getPort()),
-          i.getLabelsMap(), Locality.parse(i.getLocality()), i.getWeight() == 0 ? 1 : i.getWeight(),
+          i.getLabelsMap(), Locality.parseZoneFirst(i.getLocality()), i.getWeight() == 0 ? 1 : i.getWeight(),
           "registry:" + i.getInstanceId()));
     }
     endpoints = List.copyOf(list);

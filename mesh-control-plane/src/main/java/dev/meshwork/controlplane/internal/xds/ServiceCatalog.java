@@ -27,8 +27,8 @@ import java.util.TreeMap;
  * per translation; immutable afterwards.
  *
  * <p>A service is any host named by a VirtualService (as host or destination), a DestinationRule,
- * a ServiceEntry or a registered endpoint. Its ports are the ServiceEntry's declared ports, or the
- * single {@link XdsNames#DEFAULT_SERVICE_PORT} without a ServiceEntry.
+ * a ServiceEntry or a registered endpoint. Its ports are the ServiceEntry's declared ports, or
+ * without a ServiceEntry {@link XdsNames#DEFAULT_SERVICE_PORT} plus the ports routes name.
  */
 final class ServiceCatalog {
   /** Stable endpoint order, so equal inputs give byte-equal resources whatever the input order. */
@@ -107,6 +107,7 @@ final class ServiceCatalog {
     Map<String, VirtualService> vsByHost = new HashMap<>();
     Map<String, DestinationRule> drByHost = new HashMap<>();
     Map<String, Set<Integer>> portsByHost = new HashMap<>();
+    Map<String, Set<Integer>> routedPorts = new HashMap<>();
     Map<String, List<Endpoint>> endpointsByHost = new HashMap<>();
 
     for (VirtualService vs : config.virtualServices()) {
@@ -117,6 +118,9 @@ final class ServiceCatalog {
       for (HttpRoute route : vs.http()) {
         for (Destination d : route.route()) {
           hosts.add(d.host());
+          if (d.port() != 0) {
+            routedPorts.computeIfAbsent(d.host(), h -> new java.util.TreeSet<>()).add(d.port());
+          }
         }
       }
     }
@@ -141,7 +145,17 @@ final class ServiceCatalog {
     SortedMap<String, Service> services = new TreeMap<>();
     for (String host : hosts) {
       Set<Integer> declared = portsByHost.getOrDefault(host, Set.of());
-      List<Integer> ports = declared.isEmpty() ? List.of(XdsNames.DEFAULT_SERVICE_PORT) : List.copyOf(declared);
+      List<Integer> ports;
+      if (declared.isEmpty()) {
+        // No ServiceEntry: port 80, plus any port a route names (registered instances serve
+        // whatever port they registered, so every service port reaches them).
+        Set<Integer> p = new LinkedHashSet<>();
+        p.add(XdsNames.DEFAULT_SERVICE_PORT);
+        p.addAll(routedPorts.getOrDefault(host, Set.of()));
+        ports = List.copyOf(p);
+      } else {
+        ports = List.copyOf(declared);
+      }
       List<Endpoint> endpoints = new ArrayList<>(endpointsByHost.getOrDefault(host, List.of()));
       endpoints.sort(ENDPOINT_ORDER);
       services.put(host, new Service(host, ports, List.copyOf(endpoints), drByHost.get(host), vsByHost.get(host)));

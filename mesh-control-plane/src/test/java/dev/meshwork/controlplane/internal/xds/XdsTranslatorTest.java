@@ -58,6 +58,16 @@ class XdsTranslatorTest {
   }
 
   @Test
+  void registryOnlyService_routedToAnExplicitPort_getsThatClusterWithItsInstances() {
+    XdsResources r = XdsTranslator.translate(config(vs("svc", route(dest("svc", 9080)))),
+        List.of(instance("svc", "10.0.0.1", 8080, Map.of())));
+    var cla = r.endpoints().get("outbound|9080||svc");
+    assertEquals(1, cla.getEndpoints(0).getLbEndpointsCount(), "the named port's cluster exists and has the instance");
+    assertEquals(8080, cla.getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress().getPortValue());
+    assertEquals("outbound|9080||svc", r.routes().get("svc").getVirtualHosts(0).getRoutes(0).getRoute().getCluster());
+  }
+
+  @Test
   void servicesAreTheUnionOfEveryHostNamed() {
     XdsResources r = XdsTranslator.translate(config(vs("front", route(dest("back"))), dr("cache", TrafficPolicy.NONE), se("db", 5432)),
         List.of(instance("queue", "10.0.0.1", 5672, Map.of())));
