@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * What the control plane is serving and what it last refused.
  *
- * @param version count of config change sets applied since start (0 = the initial load, or empty)
+ * @param version count of config change sets applied since start (1 = the initial load; 0 only
+ *     before it, or without a config directory)
  * @param appliedAt when the served config was applied
  * @param errors errors of the last rejected change set, one line each naming file, document,
  *     resource and field; empty when the last load was good

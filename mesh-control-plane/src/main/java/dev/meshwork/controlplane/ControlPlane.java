@@ -7,6 +7,7 @@ import dev.meshwork.controlplane.internal.config.LoadResult;
 import dev.meshwork.controlplane.internal.model.MeshConfig;
 import dev.meshwork.controlplane.internal.registry.InstanceRegistry;
 import dev.meshwork.controlplane.internal.registry.RegistryService;
+import dev.meshwork.controlplane.internal.runtime.DirectoryFingerprint;
 import dev.meshwork.controlplane.internal.runtime.DirectoryWatcher;
 import dev.meshwork.controlplane.internal.xds.ClientTracker;
 import dev.meshwork.controlplane.internal.xds.MeshCache;
@@ -48,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlane implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
   private static final long RELOAD_DEBOUNCE_MS = 100;
+  private static final long RELOAD_MAX_DELAY_MS = 1000;
   private static final long PUSH_DEBOUNCE_MS = 20;
   private static final long LEASE_SWEEP_MS = 100;
 
@@ -66,6 +68,7 @@ public final class ControlPlane implements AutoCloseable {
   private volatile XdsResources served;
   private volatile ConfigStatus status;
   private ScheduledFuture<?> pendingReload;
+  private long firstReloadRequest;
   private ScheduledFuture<?> pendingPush;
 
   private ControlPlane(Builder b) {
@@ -95,6 +98,14 @@ public final class ControlPlane implements AutoCloseable {
       }
       runOnSync(this::reload);
       watcher = new DirectoryWatcher(settings.configDirectory, this::requestReload);
+      // inotify misses changes on some filesystems (NFS, some container mounts) and macOS's JDK
+      // only polls every ~10 s: a cheap listing check every second backs it up.
+      DirectoryFingerprint fingerprint = new DirectoryFingerprint(settings.configDirectory);
+      sync.scheduleWithFixedDelay(() -> {
+        if (fingerprint.changed()) {
+          requestReload();
+        }
+      }, 1, 1, TimeUnit.SECONDS);
     }
     V3DiscoveryServer discovery = new V3DiscoveryServer(tracker, cache);
     xdsServer = NettyServerBuilder.forAddress(new InetSocketAddress(settings.bindAddress, settings.xdsPort))
@@ -106,10 +117,11 @@ public final class ControlPlane implements AutoCloseable {
         .start();
     sync.scheduleAtFixedRate(registry::expireLapsed, LEASE_SWEEP_MS, LEASE_SWEEP_MS, TimeUnit.MILLISECONDS);
     if (settings.adminPort >= 0) {
-      admin = AdminServer.start(new InetSocketAddress(settings.bindAddress, settings.adminPort), this, registry, tracker);
+      admin = AdminServer.start(new InetSocketAddress(settings.adminBindAddress, settings.adminPort), this::configStatus,
+          () -> served, registry, tracker);
     }
     log.info("control plane serving xDS and registry on {}:{}, admin on {}, config {}", settings.bindAddress,
-        xdsPort(), admin == null ? "off" : settings.bindAddress + ":" + admin.port(),
+        xdsPort(), admin == null ? "off" : settings.adminBindAddress + ":" + admin.port(),
         settings.configDirectory == null ? "(none)" : settings.configDirectory);
     return this;
   }
@@ -135,28 +147,45 @@ public final class ControlPlane implements AutoCloseable {
     return status;
   }
 
-  /** The config being served. */
-  public MeshConfig config() {
+  /** The config being served (internal model; for tests in this package). */
+  MeshConfig config() {
     return config;
   }
 
-  /** The xDS resources being served. */
-  public XdsResources served() {
+  /** The xDS resources being served (for tests in this package). */
+  XdsResources served() {
     return served;
   }
 
   /** Re-reads the config directory now and waits until it is applied or rejected. */
   public ConfigStatus reloadNow() {
+    if (settings.configDirectory == null) {
+      throw new IllegalStateException("this control plane has no config directory (registry only)");
+    }
     runOnSync(this::reload);
     return status;
   }
 
+  /**
+   * Debounced on the trailing edge (each event restarts the wait) so a multi-file change is read
+   * once it has settled, but never postponed more than {@link #RELOAD_MAX_DELAY_MS}.
+   */
   private void requestReload() {
-    sync.execute(() -> {
-      if (pendingReload == null || pendingReload.isDone()) {
-        pendingReload = sync.schedule(this::reload, RELOAD_DEBOUNCE_MS, TimeUnit.MILLISECONDS);
-      }
-    });
+    try {
+      sync.execute(() -> {
+        long now = System.nanoTime();
+        if (pendingReload == null || pendingReload.isDone()) {
+          firstReloadRequest = now;
+        } else {
+          pendingReload.cancel(false);
+        }
+        long waited = TimeUnit.NANOSECONDS.toMillis(now - firstReloadRequest);
+        long delay = Math.max(0, Math.min(RELOAD_DEBOUNCE_MS, RELOAD_MAX_DELAY_MS - waited));
+        pendingReload = sync.schedule(this::reload, delay, TimeUnit.MILLISECONDS);
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
   }
 
   private void requestPush() {
@@ -190,9 +219,18 @@ public final class ControlPlane implements AutoCloseable {
     if (result.config().equals(config) && status.errors().isEmpty() && status.version() > 0) {
       return; // a touch without a change
     }
+    XdsResources next;
+    try {
+      next = XdsTranslator.translate(result.config(), registry.endpoints());
+    } catch (RuntimeException e) { // the loader should have caught it; never commit what cannot be served
+      log.error("config change rejected: translation failed; still serving version {}", status.version(), e);
+      status = new ConfigStatus(status.version(), status.appliedAt(), List.of("translation failed: " + e.getMessage()),
+          clock.instant());
+      return;
+    }
     config = result.config();
-    push();
-    // Published after the push: whoever sees the new version gets the new resources.
+    publish(next);
+    // Published after the snapshot: whoever sees the new version gets the new resources.
     status = new ConfigStatus(status.version() + 1, clock.instant(), List.of(), null);
     log.info("config version {} applied: {} VirtualService(s), {} DestinationRule(s), {} ServiceEntry(s)",
         status.version(), config.virtualServices().size(), config.destinationRules().size(),
@@ -201,12 +239,15 @@ public final class ControlPlane implements AutoCloseable {
 
   private void push() {
     try {
-      XdsResources next = XdsTranslator.translate(config, registry.endpoints());
-      served = next;
-      cache.setSnapshot(XdsSnapshot.of(next));
+      publish(XdsTranslator.translate(config, registry.endpoints()));
     } catch (RuntimeException e) {
       log.error("translation failed; keeping the served resources", e);
     }
+  }
+
+  private void publish(XdsResources next) {
+    served = next;
+    cache.setSnapshot(XdsSnapshot.of(next));
   }
 
   private void runOnSync(Runnable r) {
@@ -243,6 +284,7 @@ public final class ControlPlane implements AutoCloseable {
   public static final class Builder {
     private Path configDirectory;
     private String bindAddress = "127.0.0.1";
+    private String adminBindAddress = "127.0.0.1";
     private int xdsPort = 15010;
     private int adminPort = 15014;
     private Duration defaultLeaseTtl = Duration.ofSeconds(10);
@@ -257,9 +299,18 @@ public final class ControlPlane implements AutoCloseable {
       return this;
     }
 
-    /** Address both servers bind to; {@code 0.0.0.0} for all interfaces. */
+    /** Address the xDS + registry server binds to; {@code 0.0.0.0} for all interfaces. */
     public Builder bindAddress(String address) {
       this.bindAddress = address;
+      return this;
+    }
+
+    /**
+     * Address the admin API binds to; loopback by default, since it shows the whole mesh's
+     * config and has no authentication.
+     */
+    public Builder adminBindAddress(String address) {
+      this.adminBindAddress = address;
       return this;
     }
 

@@ -5,7 +5,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Command line: {@code java -jar mesh-control-plane.jar --config DIR [--bind ADDR] [--xds-port N]
- * [--admin-port N]}. Runs until interrupted (Ctrl-C), then closes cleanly.
+ * [--admin-bind ADDR] [--admin-port N]}. xDS listens on all interfaces by default, the admin API on
+ * loopback only. Runs until interrupted (Ctrl-C), then closes cleanly.
  */
 public final class Main {
   private Main() {}
@@ -18,10 +19,11 @@ public final class Main {
       switch (a) {
         case "--config" -> b.configDirectory(Path.of(require(a, v)));
         case "--bind" -> b.bindAddress(require(a, v));
+        case "--admin-bind" -> b.adminBindAddress(require(a, v));
         case "--xds-port" -> b.xdsPort(Integer.parseInt(require(a, v)));
         case "--admin-port" -> b.adminPort(Integer.parseInt(require(a, v)));
         case "-h", "--help" -> {
-          System.out.println("usage: mesh-control-plane --config DIR [--bind 0.0.0.0] [--xds-port 15010] [--admin-port 15014]");
+          System.out.println("usage: mesh-control-plane --config DIR [--bind 0.0.0.0] [--xds-port 15010] [--admin-bind 127.0.0.1] [--admin-port 15014]");
           return;
         }
         default -> {

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.meshwork.controlplane.ControlPlane;
+import dev.meshwork.controlplane.ConfigStatus;
+import dev.meshwork.controlplane.internal.xds.XdsResources;
 import dev.meshwork.controlplane.internal.registry.InstanceRegistry;
 import dev.meshwork.controlplane.internal.xds.ClientTracker;
 import java.io.IOException;
@@ -46,8 +47,8 @@ public final class AdminServer implements AutoCloseable {
     this.executor = executor;
   }
 
-  public static AdminServer start(InetSocketAddress address, ControlPlane cp, InstanceRegistry registry,
-      ClientTracker tracker) throws IOException {
+  public static AdminServer start(InetSocketAddress address, Supplier<ConfigStatus> configStatus,
+      Supplier<XdsResources> served, InstanceRegistry registry, ClientTracker tracker) throws IOException {
     HttpServer http = HttpServer.create(address, 0);
     ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "meshwork-cp-admin");
@@ -55,11 +56,11 @@ public final class AdminServer implements AutoCloseable {
       return t;
     });
     AdminServer a = new AdminServer(http, ex);
-    ServedViews views = new ServedViews(cp::served);
+    ServedViews views = new ServedViews(served);
     a.route("/healthz", () -> Map.of("status", "SERVING"));
     a.route("/config", () -> {
       Map<String, Object> m = new LinkedHashMap<>();
-      var s = cp.configStatus();
+      var s = configStatus.get();
       m.put("version", s.version());
       m.put("appliedAt", s.appliedAt());
       m.put("lastError", s.errors().isEmpty() ? null : String.join("\n", s.errors()));
@@ -73,8 +74,8 @@ public final class AdminServer implements AutoCloseable {
     a.route("/clusters", views::clusters);
     a.route("/endpoints", views::endpoints);
     a.route("/clients", () -> Map.of("clients", tracker.clients(), "recentNacks", tracker.recentNacks()));
+    // Lease ids are left out: holding one is all it takes to deregister an instance.
     a.route("/registry", () -> registry.registrations().stream().map(r -> Map.of(
-        "leaseId", r.leaseId(),
         "instanceId", r.instance().getInstanceId(),
         "service", r.instance().getService(),
         "address", r.instance().getAddress() + ":" + r.instance().getPort(),
@@ -93,15 +94,24 @@ public final class AdminServer implements AutoCloseable {
   private void route(String path, Supplier<Object> body) {
     server.createContext(path, exchange -> {
       try (exchange) {
+        int code = 200;
+        Object out;
         if (!exchange.getRequestURI().getPath().equals(path)) {
-          send(exchange, 404, Map.of("error", "no such page: " + exchange.getRequestURI().getPath()));
+          code = 404;
+          out = Map.of("error", "no such page: " + exchange.getRequestURI().getPath());
         } else if (!"GET".equals(exchange.getRequestMethod())) {
-          send(exchange, 405, Map.of("error", "only GET is supported"));
+          code = 405;
+          out = Map.of("error", "only GET is supported");
         } else {
-          send(exchange, 200, body.get());
+          try {
+            out = body.get();
+          } catch (RuntimeException e) {
+            log.warn("admin {} failed", path, e);
+            code = 500;
+            out = Map.of("error", String.valueOf(e));
+          }
         }
-      } catch (RuntimeException e) {
-        log.warn("admin {} failed", path, e);
+        send(exchange, code, out);
       }
     });
   }

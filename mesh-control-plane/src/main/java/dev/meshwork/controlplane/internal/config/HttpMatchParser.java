@@ -32,6 +32,10 @@ final class HttpMatchParser {
     StringMatch uri = stringMatch(ctx, m.path("uri"), m.get("uri"), false, true);
     StringMatch method = stringMatch(ctx, m.path("method"), m.get("method"), false, true);
     Boolean ignoreCase = m.bool("ignoreUriCase");
+    if (Boolean.TRUE.equals(ignoreCase) && uri != null && uri.kind() == StringMatch.Kind.REGEX) {
+      // Envoy's case_sensitive does not apply to safe_regex: accepting it would ignore it silently.
+      ctx.error(m.path("ignoreUriCase"), "has no effect on a regex uri match (write (?i) in the regex instead)");
+    }
     Map<String, StringMatch> headers = headers(m, "headers");
     Map<String, StringMatch> without = headers(m, "withoutHeaders");
     Map<String, StringMatch> query = new LinkedHashMap<>();
@@ -112,6 +116,12 @@ final class HttpMatchParser {
       ctx.error(path, "empty match: expected exactly one of exact, prefix, regex");
       return null;
     }
+    if (set == 0) {
+      // e.g. `exact:` with nothing after it: YAML null. Dropping the condition would turn the
+      // route into a catch-all, so it is an error.
+      ctx.error(path, "no match value: expected one of exact, prefix, regex with a string (a key with nothing after it is null)");
+      return null;
+    }
     if (set > 1) {
       ctx.error(path, "expected exactly one of exact, prefix, regex (got " + set + ")");
       return null;
@@ -126,6 +136,10 @@ final class HttpMatchParser {
         return null;
       }
       String s = r.string("prefix");
+      if (s != null && s.isEmpty()) { // Envoy's string matcher requires a non-empty prefix
+        ctx.error(r.path("prefix"), "must not be empty (write {} to match on presence)");
+        return null;
+      }
       return s == null ? null : new StringMatch(StringMatch.Kind.PREFIX, s);
     }
     if (r.has("regex")) {

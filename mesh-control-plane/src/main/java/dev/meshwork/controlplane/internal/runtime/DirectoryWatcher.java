@@ -35,8 +35,11 @@ public final class DirectoryWatcher implements AutoCloseable {
       while (true) {
         WatchKey key = service.take();
         key.pollEvents(); // contents don't matter: any change reloads the whole directory
-        key.reset();
         onChange.run();
+        if (!key.reset()) {
+          log.warn("config directory is no longer watchable (deleted or replaced?); changes are now seen by polling only");
+          return;
+        }
       }
     } catch (InterruptedException | ClosedWatchServiceException e) {
       // closing

@@ -85,8 +85,19 @@ public final class MeshCache implements ConfigWatcher {
     synchronized (this) {
       snap = snapshot;
       ResourceType type = request.getResourceType();
-      boolean newNames = !knownResourceNames.containsAll(request.getResourceNamesList());
-      boolean stale = !request.getVersionInfo().equals(snap.type(type).version());
+      XdsSnapshot.TypeState state = snap.type(type);
+      // Only names we can answer count as new: a name that does not exist needs no reply until the
+      // snapshot changes (answering every ACK for it would loop as fast as the client ACKs).
+      boolean newNames = false;
+      for (String n : request.getResourceNamesList()) {
+        if (!knownResourceNames.contains(n) && lookup(type, n, state) != null) {
+          newNames = true;
+          break;
+        }
+      }
+      // A NACK carries the last accepted version, which differs from ours; answering it again with
+      // the same rejected resources would loop. Wait for the next snapshot instead.
+      boolean stale = !request.getVersionInfo().equals(state.version()) && !request.hasErrorDetail();
       boolean rewarm = hasClusterChanged && type == ResourceType.ENDPOINT;
       if (!stale && !newNames && !rewarm) {
         watches.add(watch);
@@ -130,10 +141,7 @@ public final class MeshCache implements ConfigWatcher {
       out.addAll(state.resources().values());
     } else {
       for (String n : new java.util.TreeSet<>(names)) {
-        Message m = state.resources().get(n);
-        if (m == null && watch.request().getResourceType() == ResourceType.LISTENER) {
-          m = ServerListeners.forName(n);
-        }
+        Message m = lookup(watch.request().getResourceType(), n, state);
         if (m != null) {
           out.add(m);
         }
@@ -144,6 +152,15 @@ public final class MeshCache implements ConfigWatcher {
     } catch (WatchCancelledException ignored) {
       // stream went away; nothing to answer
     }
+  }
+
+  /** A resource by name: listed in the snapshot, or (listeners) made on request. */
+  private static Message lookup(ResourceType type, String name, XdsSnapshot.TypeState state) {
+    Message m = state.resources().get(name);
+    if (m == null && type == ResourceType.LISTENER) {
+      m = ListenerAliases.resolve(name, state.resources());
+    }
+    return m;
   }
 
   /** Delta: send what the client lacks or has at another version; null when nothing changed for it. */
@@ -157,14 +174,20 @@ public final class MeshCache implements ConfigWatcher {
     Map<String, VersionedResource<?>> changed = new LinkedHashMap<>();
     List<String> removed = new ArrayList<>();
     for (String name : subscribed) {
-      Message m = state.resources().get(name);
+      Message m = lookup(w.request().getResourceType(), name, state);
       String have = w.trackedResources().get(name);
       if (m == null) {
         if (have != null) {
           removed.add(name);
         }
-      } else if (!state.versions().get(name).equals(have)) {
-        changed.put(name, VersionedResource.create(m, state.versions().get(name)));
+      } else {
+        String version = state.versions().get(name);
+        if (version == null) { // an alias or server listener: made on request, versioned by content
+          version = Integer.toHexString(m.hashCode());
+        }
+        if (!version.equals(have)) {
+          changed.put(name, VersionedResource.create(m, version));
+        }
       }
     }
     if (changed.isEmpty() && removed.isEmpty()) {

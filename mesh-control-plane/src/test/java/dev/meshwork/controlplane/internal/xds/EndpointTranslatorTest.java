@@ -74,14 +74,15 @@ class EndpointTranslatorTest {
   }
 
   @Test
-  void serviceEntryEndpoints_serveOnlyThePortsTheyMap_andWorkloadEntriesFollowIstiosPortRule() {
+  void serviceEntryEndpoints_serveOnlyThePortsTheyMap() {
+    // The loader expands workloadSelector'd WorkloadEntries into endpoints with Istio's port rule
+    // (ServiceEntryParserTest); the translator serves each endpoint on the ports it maps.
     ServiceEntry se = new ServiceEntry(source("ServiceEntry", "db"), List.of("db"),
         List.of(new ServiceEntry.Port(5432, "pg", "TCP", 0), new ServiceEntry.Port(8080, "http", "HTTP", 18080)),
-        List.of(new Endpoint("db", "10.1.0.1", Map.of(5432, 5432), Map.of(), Locality.NONE, 0, "inline")),
+        List.of(new Endpoint("db", "10.1.0.1", Map.of(5432, 5432), Map.of(), Locality.NONE, 0, "inline"),
+            new Endpoint("db", "10.1.0.9", Map.of(5432, 6432, 8080, 18080), Map.of("app", "db"), Locality.NONE, 0, "vm1")),
         Map.of("app", "db"));
-    WorkloadEntry vm = new WorkloadEntry(source("WorkloadEntry", "vm1"), "10.1.0.9", Map.of("pg", 6432), Map.of("app", "db"), Locality.NONE, 0);
-    WorkloadEntry other = new WorkloadEntry(source("WorkloadEntry", "vm2"), "10.1.0.8", Map.of(), Map.of("app", "web"), Locality.NONE, 0);
-    XdsResources r = XdsTranslator.translate(config(se, vm, other), List.of());
+    XdsResources r = XdsTranslator.translate(config(se), List.of());
     assertEquals(List.of("10.1.0.1:5432", "10.1.0.9:6432"), addresses(r.endpoints().get("outbound|5432||db")));
     assertEquals(List.of("10.1.0.9:18080"), addresses(r.endpoints().get("outbound|8080||db")));
   }
