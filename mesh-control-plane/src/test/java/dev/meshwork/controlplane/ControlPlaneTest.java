@@ -107,7 +107,10 @@ class ControlPlaneTest {
       int rejected = 0;
       for (int i = 0; i < 150; i++) {
         String text = mutate(GOOD, random);
-        Files.writeString(tmp.resolve("mesh.yaml"), text);
+        // Atomic, as the watcher may reload concurrently: it must never see a half-written file.
+        Path staged = Files.writeString(Files.createTempFile(tmp.getParent(), "mesh", ".tmp"), text);
+        Files.move(staged, tmp.resolve("mesh.yaml"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         XdsResources before = cp.served();
         var beforeConfig = cp.config();
         ConfigStatus status = cp.reloadNow();

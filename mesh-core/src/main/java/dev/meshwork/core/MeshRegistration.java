@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps this instance registered with the control plane: registers, heartbeats at a third of the
- * granted TTL on one named daemon thread, registers again when the lease was lost (control plane
+ * granted TTL (a tenth after a failed beat) on one named daemon thread, registers again when the lease was lost (control plane
  * restarted, or a long pause), and deregisters on {@link #close()}. Failures are logged and
  * retried; they never reach the application.
  */
@@ -100,22 +100,36 @@ public final class MeshRegistration implements AutoCloseable {
     return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
   }
 
-  private synchronized void schedule() {
+  /** Next beat a third of the TTL after the last good one; sooner (a tenth) after a failure. */
+  private synchronized void schedule(boolean lastFailed) {
     if (!closed) {
-      long delay = Math.max(50, ttl.toMillis() / 3);
+      long delay = Math.max(50, lastFailed ? ttl.toMillis() / 10 : ttl.toMillis() / 3);
       next = timer.schedule(this::beat, delay, TimeUnit.MILLISECONDS);
     }
   }
 
+  private void schedule() {
+    schedule(false);
+  }
+
   private void beat() {
+    boolean failed = false;
     try {
-      stub.withDeadlineAfter(Math.max(100, ttl.toMillis() / 3), TimeUnit.MILLISECONDS)
+      // Deadline well inside the TTL so a slow control plane leaves time for a retry.
+      stub.withDeadlineAfter(Math.max(100, ttl.toMillis() / 6), TimeUnit.MILLISECONDS)
           .heartbeat(HeartbeatRequest.newBuilder().setLeaseId(leaseId).build());
     } catch (StatusRuntimeException e) {
+      failed = true;
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        synchronized (this) {
+          if (closed) {
+            return; // our own deregistration removed the lease: do not come back as a ghost
+          }
+        }
         log.info("lease of {} was lost ({}); registering again", instance.getInstanceId(), e.getStatus().getDescription());
         try {
           registerNow();
+          failed = false;
         } catch (StatusRuntimeException again) {
           log.warn("re-registration of {} failed: {}", instance.getInstanceId(), again.getStatus());
         }
@@ -123,9 +137,10 @@ public final class MeshRegistration implements AutoCloseable {
         log.warn("heartbeat of {} failed: {}; retrying", instance.getInstanceId(), e.getStatus());
       }
     } catch (RuntimeException e) {
+      failed = true;
       log.warn("heartbeat of {} failed", instance.getInstanceId(), e);
     }
-    schedule();
+    schedule(failed);
   }
 
   /** Deregisters (best effort) and stops the heartbeat thread. */
@@ -139,6 +154,13 @@ public final class MeshRegistration implements AutoCloseable {
       if (next != null) {
         next.cancel(false);
       }
+    }
+    // Let a beat in flight finish before the lease goes, so it cannot race the deregistration.
+    timer.shutdown();
+    try {
+      timer.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     try {
       stub.withDeadlineAfter(2, TimeUnit.SECONDS).deregister(DeregisterRequest.newBuilder().setLeaseId(leaseId).build());

@@ -34,6 +34,8 @@ public record MeshSettings(String controlPlane, String service, String instanceI
     }
     if (!controlPlane.contains(":")) {
       controlPlane = controlPlane + ":" + DEFAULT_XDS_PORT;
+    } else if (controlPlane.indexOf(':') != controlPlane.lastIndexOf(':') && !controlPlane.startsWith("[")) {
+      controlPlane = "[" + controlPlane + "]:" + DEFAULT_XDS_PORT; // a bare IPv6 literal such as ::1
     }
   }
 
@@ -69,9 +71,9 @@ public record MeshSettings(String controlPlane, String service, String instanceI
   }
 
   /**
-   * Settings from {@code MESHWORK_CONTROL_PLANE}, {@code MESHWORK_SERVICE}, {@code
-   * MESHWORK_INSTANCE_ID}, {@code MESHWORK_LOCALITY}, {@code MESHWORK_NAMESPACE} (or the same names
-   * lower-cased with dots as system properties, e.g. {@code meshwork.control.plane}).
+   * Settings from a map of environment-style variables ({@code System.getenv()} usually):
+   * {@code MESHWORK_CONTROL_PLANE} (default {@code 127.0.0.1:15010}), {@code MESHWORK_SERVICE}
+   * (required), {@code MESHWORK_INSTANCE_ID}, {@code MESHWORK_LOCALITY}, {@code MESHWORK_NAMESPACE}.
    */
   public static MeshSettings fromEnvironment(Map<String, String> env) {
     Builder b = builder();

@@ -52,10 +52,11 @@ final class MeshFixture implements AutoCloseable {
 
   /** Writes a config file and waits until the control plane applied it (or fails the test). */
   void applyConfig(String file, String yaml) {
-    long before = cp.configStatus().version();
+    var before = cp.configStatus();
     writeConfig(file, yaml);
-    await("config applied", () -> cp.configStatus().version() > before, 5_000);
-    if (!cp.configStatus().errors().isEmpty()) {
+    await("config applied or rejected", () -> cp.configStatus().version() > before.version()
+        || (cp.configStatus().rejectedAt() != null && !cp.configStatus().rejectedAt().equals(before.rejectedAt())), 5_000);
+    if (cp.configStatus().version() == before.version()) {
       fail("config rejected: " + cp.configStatus().errors());
     }
   }

@@ -48,8 +48,24 @@ class RegistryIT {
               .setAddress("127.0.0.1").setPort(silent.port()).putLabels("version", "v1"))
           .setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(ttlMillis / 1000))
           .build()).getLeaseId();
+      // Heartbeat in the background while the client converges (a slow CI machine may take longer
+      // than the TTL), then stop: from the last beat on, the instance is silent.
+      java.util.concurrent.atomic.AtomicBoolean beating = new java.util.concurrent.atomic.AtomicBoolean(true);
+      Thread heart = new Thread(() -> {
+        while (beating.get()) {
+          registry.heartbeat(HeartbeatRequest.newBuilder().setLeaseId(lease).build());
+          try {
+            Thread.sleep(ttlMillis / 5);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "test-heartbeat");
+      heart.start();
       ManagedChannel ch = mesh.channel("inventory");
       mesh.awaitServedBy(ch, Map.of(), "inventory-steady", "inventory-silent");
+      beating.set(false);
+      heart.join();
       registry.heartbeat(HeartbeatRequest.newBuilder().setLeaseId(lease).build());
       long lastBeat = System.nanoTime();
       // The process keeps serving but stops heartbeating (a hung agent, a partition).
@@ -71,6 +87,7 @@ class RegistryIT {
       long afterMs = (droppedAt - lastBeat) / 1_000_000;
       // Lease TTL, plus the lease sweep (100 ms) and the push to the client.
       assertTrue(afterMs <= ttlMillis + 400, "dropped " + afterMs + " ms after the last heartbeat (ttl " + ttlMillis + ")");
+      assertTrue(afterMs >= ttlMillis - 100, "dropped " + afterMs + " ms after the last heartbeat: before its lease ended");
       long before = silent.calls.get();
       Map<String, Integer> counts = MeshFixture.distribution(ch, Map.of(), 500);
       assertEquals(Map.of("inventory-steady", 500), counts);

@@ -70,6 +70,54 @@ class ResilienceIT {
   }
 
   @Test
+  void attempts_areHonoured_threeRetriesGetPastThreeFailingInstances() throws Exception {
+    // Round robin over three always-failing instances and one healthy one: a call that starts on
+    // the first bad instance needs its 4th attempt. Istio's default (2 retries) would fail those.
+    for (int i = 1; i <= 3; i++) {
+      mesh.backend("ratings", "ratings-down-" + i, "v1").mode(Backend.Mode.FAIL_ALL);
+    }
+    mesh.backend("ratings", "ratings-up", "v1");
+    String config = """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata:
+          name: ratings
+        spec:
+          hosts: [ratings]
+          http:
+          - route:
+            - destination:
+                host: ratings
+            retries:
+              attempts: %d
+              retryOn: unavailable
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata:
+          name: ratings
+        spec:
+          host: ratings
+          trafficPolicy:
+            loadBalancer:
+              simple: ROUND_ROBIN
+        """;
+    mesh.applyConfig("ratings.yaml", config.formatted(3));
+    ManagedChannel ch = mesh.channel("ratings");
+    mesh.awaitServedBy(ch, Map.of(), "ratings-up");
+    Map<String, Integer> three = MeshFixture.distribution(ch, Map.of(), 200);
+    assertEquals(Map.of("ratings-up", 200), three, "3 retries reach the healthy instance");
+    mesh.applyConfig("ratings.yaml", config.formatted(1));
+    Map<String, Integer> one = Map.of();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (one.getOrDefault("ERROR:UNAVAILABLE", 0) == 0 && System.nanoTime() < deadline) {
+      one = MeshFixture.distribution(ch, Map.of(), 100); // the new policy reaches the client
+    }
+    one = MeshFixture.distribution(ch, Map.of(), 200);
+    assertTrue(one.getOrDefault("ERROR:UNAVAILABLE", 0) > 40, "1 retry cannot get past 3 bad instances: " + one);
+  }
+
+  @Test
   void withoutRetries_theSameInstanceFailsCalls() throws Exception {
     mesh.backend("ratings", "ratings-flaky", "v1").mode(Backend.Mode.FAIL_HALF);
     mesh.backend("ratings", "ratings-ok-a", "v1");
@@ -134,6 +182,7 @@ class ResilienceIT {
         flatCalls = 0;
       }
     }
+    assertTrue(bad.calls.get() >= 3, "the bad instance must have been in rotation: " + bad.calls.get() + " calls");
     assertTrue(flatCalls >= 200, "bad instance was never ejected; it got " + bad.calls.get() + " calls");
     long atEjection = bad.calls.get();
     Map<String, Integer> counts = MeshFixture.distribution(ch, Map.of(), 1000);

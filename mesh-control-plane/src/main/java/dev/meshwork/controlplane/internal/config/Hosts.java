@@ -38,7 +38,7 @@ public final class Hosts {
    * labels are RFC 1123 labels (case is ignored); the last label may not be all digits, so IP
    * literals are not hosts.
    */
-  static String problem(String host) {
+  public static String problem(String host) {
     if (host.isEmpty()) {
       return "host must not be empty";
     }

@@ -160,8 +160,9 @@ public final class InstanceRegistry {
     if (i.getService().isBlank()) {
       throw new IllegalArgumentException("instance.service: empty (expected: a service host name such as \"reviews\")");
     }
-    if (i.getService().contains("*")) {
-      throw new IllegalArgumentException("instance.service: \"" + i.getService() + "\" (expected: no wildcard)");
+    String hostProblem = Hosts.problem(i.getService());
+    if (hostProblem != null) {
+      throw new IllegalArgumentException("instance.service: \"" + i.getService() + "\": " + hostProblem);
     }
     if (!InetAddresses.isInetAddress(i.getAddress())) {
       throw new IllegalArgumentException("instance.address: \"" + i.getAddress() + "\" (expected: an IP literal)");

@@ -33,6 +33,10 @@ public final class RegistryService extends RegistryGrpc.RegistryImplBase {
     } catch (IllegalArgumentException e) {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
+    } catch (ArithmeticException e) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("ttl: " + request.getTtl() + " (expected: a few seconds)")
+          .asRuntimeException());
+      return;
     }
     response.onNext(RegisterResponse.newBuilder().setLeaseId(reg.leaseId()).setTtl(Durations.fromNanos(reg.ttlNanos())).build());
     response.onCompleted();

@@ -104,7 +104,6 @@ class ConfigFuzzTest {
     }
     Random random = new Random(SEED);
     int accepted = 0;
-    long start = System.nanoTime();
     for (int i = 0; i < CASES; i++) {
       String original = corpus.get(random.nextInt(corpus.size()));
       String mutated = random.nextBoolean() ? mutateTree(original, random) : mutateText(original, random);
@@ -116,9 +115,8 @@ class ConfigFuzzTest {
       }
       accepted += check(i, mutated, r) ? 1 : 0;
     }
-    long millis = (System.nanoTime() - start) / 1_000_000;
+    // No wall-clock assertion: speed is measured in benchmarks/, not on a shared CI machine.
     assertTrue(accepted < CASES / 2, "most mutations should be rejected, accepted " + accepted);
-    assertTrue(millis < 5_000L * Math.max(1, CASES / 1500), "fuzzing took " + millis + " ms");
   }
 
   private static LoadResult load(String yaml) {

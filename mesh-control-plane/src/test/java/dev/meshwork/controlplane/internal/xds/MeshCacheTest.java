@@ -62,4 +62,56 @@ class MeshCacheTest {
     String b = XdsSnapshot.of(resources("ratings", "reviews")).type(Resources.ResourceType.LISTENER).version();
     assertEquals(a, b);
   }
+
+  static XdsRequest ldsAck(String version, String nonce, String... names) {
+    return XdsRequest.create(DiscoveryRequest.newBuilder().setTypeUrl(Resources.V3.LISTENER_TYPE_URL)
+        .setVersionInfo(version).setResponseNonce(nonce).addAllResourceNames(List.of(names)).build());
+  }
+
+  @Test
+  void ackWhileARequestedNameDoesNotExist_waits_insteadOfLooping() {
+    MeshCache cache = new MeshCache(XdsSnapshot.of(resources("reviews")));
+    String v = cache.snapshot().type(Resources.ResourceType.LISTENER).version();
+    List<Response> got = new ArrayList<>();
+    // The stream was sent "reviews"; "typo" never existed. Answering this ACK would loop.
+    cache.createWatch(true, ldsAck(v, "1", "reviews", "typo"), Set.of("reviews"), got::add, false, false);
+    assertTrue(got.isEmpty(), "an ACK must not be answered just because a name does not exist");
+    cache.setSnapshot(XdsSnapshot.of(resources("reviews", "typo")));
+    assertEquals(1, got.size(), "the name appearing is news");
+  }
+
+  @Test
+  void nack_isNotAnsweredWithTheSameRejectedResources() {
+    MeshCache cache = new MeshCache(XdsSnapshot.of(resources("reviews")));
+    List<Response> got = new ArrayList<>();
+    XdsRequest nack = XdsRequest.create(DiscoveryRequest.newBuilder().setTypeUrl(Resources.V3.LISTENER_TYPE_URL)
+        .setVersionInfo("previous-good").setResponseNonce("1").addResourceNames("reviews")
+        .setErrorDetail(com.google.rpc.Status.newBuilder().setMessage("listener reviews: bad")).build());
+    cache.createWatch(true, nack, Set.of("reviews"), got::add, false, false);
+    assertTrue(got.isEmpty(), "resending what was just rejected would loop");
+    cache.setSnapshot(XdsSnapshot.of(resources("reviews", "ratings")));
+    assertEquals(1, got.size(), "a new snapshot is answered");
+  }
+
+  @Test
+  void fqdnAndPortSpellings_ofAService_getItsListenerUnderTheRequestedName() {
+    MeshCache cache = new MeshCache(XdsSnapshot.of(resources("reviews", "reviews:9080")));
+    List<Response> got = new ArrayList<>();
+    cache.createWatch(true, lds("", "reviews.default.svc.cluster.local", "reviews.prod.svc:9080", "nope.example.com"),
+        Set.of(), got::add, false, false);
+    assertEquals(List.of("reviews.default.svc.cluster.local", "reviews.prod.svc:9080"),
+        got.get(0).resources().stream().map(m -> ((Listener) m).getName()).toList());
+  }
+
+  @Test
+  void grpcServerListenerNames_areAnsweredOnRequest() {
+    MeshCache cache = new MeshCache(XdsSnapshot.of(resources()));
+    List<Response> got = new ArrayList<>();
+    cache.createWatch(true, lds("", "grpc/server?xds.resource.listening_address=0.0.0.0:8080",
+        "grpc/server?xds.resource.listening_address=[::]:8081"), Set.of(), got::add, false, false);
+    List<Listener> ls = got.get(0).resources().stream().map(m -> (Listener) m).toList();
+    assertEquals(2, ls.size());
+    assertEquals(8080, ls.get(0).getAddress().getSocketAddress().getPortValue());
+    assertEquals("::", ls.get(1).getAddress().getSocketAddress().getAddress());
+  }
 }
