@@ -192,82 +192,6 @@ class XdsClientTest {
   }
 
   @Test
-  void streamCompletedByServer_reconnectsAfterBackoff_resendingSubscriptionsWithAckedVersions() throws Exception {
-    RecordingWatcher<Listener> l = new RecordingWatcher<>();
-    client.watch(LISTENER, "reviews", l);
-    client.watch(CLUSTER_LOAD_ASSIGNMENT, "e1", new RecordingWatcher<ClusterLoadAssignment>());
-    server.nextRequest();
-    server.nextRequest();
-    server.respond(LISTENER, "1", "n1", listener("reviews", "a"));
-    server.nextRequest();
-    server.respond(CLUSTER_LOAD_ASSIGNMENT, "7", "n2", endpoints("e1", 0));
-    server.nextRequest();
-    l.nextChanged();
-
-    server.completeStream();
-    await(() -> time.pendingTasks() == 1, "the reconnect timer");
-    time.advance(Duration.ofMillis(999));
-    assertEquals(1, time.pendingTasks(), "still backing off");
-    time.advance(Duration.ofMillis(1));
-
-    FakeAdsServer.Received lds = server.next();
-    assertEquals(2, lds.stream());
-    assertTrue(lds.request().hasNode());
-    assertEquals(List.of("reviews"), lds.request().getResourceNamesList());
-    assertEquals("1", lds.request().getVersionInfo());
-    assertEquals("", lds.request().getResponseNonce());
-    FakeAdsServer.Received eds = server.next();
-    assertEquals(2, eds.stream());
-    assertFalse(eds.request().hasNode());
-    assertEquals(CLUSTER_LOAD_ASSIGNMENT, eds.request().getTypeUrl());
-    assertEquals("7", eds.request().getVersionInfo());
-    l.assertNoEvents(); // a normal close after responses is no error
-  }
-
-  @Test
-  void streamFailure_isAmbientError_dataKept_andBackoffResetsAfterAResponse() throws Exception {
-    client.close();
-    client = new XdsClient(new XdsClientConfig(TestParsers.settings(server.target(), "productpage-7"),
-        TestParsers.all(), Runnable::run, null, time.clock, time.scheduler, null,
-        io.github.resilience4j.core.IntervalFunction.ofExponentialBackoff(Duration.ofSeconds(1), 2.0)));
-    RecordingWatcher<Listener> w = new RecordingWatcher<>();
-    client.watch(LISTENER, "reviews", w);
-    server.nextRequest();
-    server.respond(LISTENER, "1", "n1", listener("reviews", "a"));
-    server.nextRequest();
-    w.nextChanged();
-
-    server.failStream(io.grpc.Status.UNAVAILABLE.withDescription("boom"));
-    String error = w.nextAmbientError();
-    assertTrue(error.contains("UNAVAILABLE") && error.contains("boom"), error);
-    await(() -> time.pendingTasks() == 1, "the reconnect timer");
-    time.advance(Duration.ofSeconds(1)); // attempt 1 after a response: 1 s
-    assertEquals(2, server.next().stream());
-
-    server.failStream(io.grpc.Status.UNAVAILABLE.withDescription("again"));
-    w.nextAmbientError();
-    await(() -> time.pendingTasks() == 1, "the reconnect timer");
-    time.advance(Duration.ofSeconds(1));
-    assertEquals(1, time.pendingTasks(), "attempt 2 without a response waits 2 s");
-    time.advance(Duration.ofSeconds(1));
-    FakeAdsServer.Received third = server.next();
-    assertEquals(3, third.stream());
-    assertEquals("1", third.request().getVersionInfo());
-
-    server.respond(LISTENER, "1", "n9", listener("reviews", "a"));
-    server.nextRequest();
-    server.failStream(io.grpc.Status.INTERNAL);
-    w.nextAmbientError();
-    await(() -> time.pendingTasks() == 1, "the reconnect timer");
-    time.advance(Duration.ofSeconds(1)); // reset by the response: 1 s again
-    assertEquals(4, server.next().stream());
-
-    RecordingWatcher<Listener> late = new RecordingWatcher<>();
-    client.watch(LISTENER, "reviews", late);
-    assertEquals(listener("reviews", "a"), late.nextChanged());
-  }
-
-  @Test
   void cancelWatch_unsubscribesWhenTheLastWatcherLeaves() throws Exception {
     RecordingWatcher<Listener> w1 = new RecordingWatcher<>();
     RecordingWatcher<Listener> w2 = new RecordingWatcher<>();
@@ -292,21 +216,25 @@ class XdsClientTest {
   }
 
   @Test
-  void close_stopsTheClientsOwnThread_andIsIdempotent() throws Exception {
-    XdsClient own = new XdsClient(new XdsClientConfig(TestParsers.settings(server.target(), "closer"),
-        TestParsers.all(), Runnable::run, null, null, null, null, null));
-    own.watch(LISTENER, "reviews", new RecordingWatcher<Listener>());
+  void throwingWatcher_isLoggedAndDoesNotHurtOthers() throws Exception {
+    ResourceWatcher<Listener> throwing = new ResourceWatcher<>() {
+      @Override
+      public void onChanged(Listener resource) {
+        throw new IllegalStateException("watcher bug");
+      }
+
+      @Override
+      public void onDoesNotExist(String name) {}
+
+      @Override
+      public void onAmbientError(String message) {}
+    };
+    RecordingWatcher<Listener> other = new RecordingWatcher<>();
+    client.watch(LISTENER, "reviews", throwing);
+    client.watch(LISTENER, "reviews", other);
     server.nextRequest();
-    await(() -> xdsThreads() > 0, "the client's scheduler thread (does-not-exist timer)");
-
-    own.close();
-    assertEquals(0, xdsThreads(), "threads named meshwork-xds-* after close()");
-    own.close();
-    own.watch(LISTENER, "after-close", new RecordingWatcher<Listener>()); // ignored, no exception
-  }
-
-  private static long xdsThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().startsWith("meshwork-xds-")).count();
+    server.respond(LISTENER, "1", "n1", listener("reviews", "a"));
+    assertEquals("1", server.nextRequest().getVersionInfo());
+    assertEquals(listener("reviews", "a"), other.nextChanged());
   }
 }
