@@ -129,7 +129,11 @@ public final class XdsClient implements AutoCloseable {
     return Optional.ofNullable(staleSince);
   }
 
-  /** Stops the stream, timers, the channel and (if owned) the scheduler thread; idempotent. */
+  /**
+   * Stops the stream, timers, the channel and (if owned) the scheduler thread, waiting up to 5 s
+   * for the thread and the channel to end, and writes a pending snapshot. Idempotent; watches
+   * after close are ignored.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
