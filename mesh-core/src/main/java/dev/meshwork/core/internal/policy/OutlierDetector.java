@@ -15,8 +15,10 @@ import java.util.function.LongSupplier;
  * Envoy's consecutive-error outlier detection for one cluster: an endpoint that returns
  * {@code consecutive5xx} 5xx results in a row (connect failures, resets and timeouts count as
  * 503/504), or {@code consecutiveGatewayFailure} gateway errors in a row, is ejected at once,
- * unless the ejected share of hosts is already at {@code maxEjectionPercent} (Envoy checks the
- * share before the ejection, so the first ejection always happens when the percent is above 0).
+ * unless the ejected share of hosts would then exceed {@code maxEjectionPercent}. That is current
+ * Envoy (1.31+): with the 10% default a cluster of fewer than 10 hosts ejects nothing unless
+ * {@code alwaysEjectOneHost} is set, which allows one ejection whatever the percent (older Envoy
+ * and gRPC's xDS outlier detection always allow one past the max).
  * An ejection lasts min(baseEjectionTime × backoff, maxEjectionTime), where the backoff grows by
  * one per ejection and shrinks by one per interval the host spends un-ejected.
  *
@@ -38,6 +40,7 @@ public final class OutlierDetector {
   private final long baseNanos;
   private final long maxNanos;
   private final int maxEjectionPercent;
+  private final boolean alwaysEjectOneHost;
   private final LongSupplier nanoTime;
   private final Runnable onEjectionsChanged;
   private final Object lock = new Object();
@@ -47,12 +50,20 @@ public final class OutlierDetector {
   private volatile long nextSweepAt;
   private int ejectedCount; // guarded by lock
 
+  /** A detector without {@code always_eject_one_host} (Envoy's default). */
+  public OutlierDetector(ClusterModel.Outlier config, LongSupplier nanoTime, Runnable onEjectionsChanged) {
+    this(config, false, nanoTime, onEjectionsChanged);
+  }
+
   /**
+   * @param alwaysEjectOneHost Envoy's {@code always_eject_one_host}: allow an ejection when none is
+   *     active even if it exceeds {@code maxEjectionPercent}
    * @param nanoTime monotonic clock, {@code System::nanoTime} in production
    * @param onEjectionsChanged runs after hosts are ejected or return (e.g. to rebuild a picker), on
    *     the thread that caused it, outside the lock; must be cheap and must not throw
    */
-  public OutlierDetector(ClusterModel.Outlier config, LongSupplier nanoTime, Runnable onEjectionsChanged) {
+  public OutlierDetector(ClusterModel.Outlier config, boolean alwaysEjectOneHost, LongSupplier nanoTime,
+      Runnable onEjectionsChanged) {
     this.consecutive5xx = Math.max(0, config.consecutive5xx());
     this.consecutiveGateway = Math.max(0, config.consecutiveGatewayFailure());
     this.intervalNanos = positive("interval", config.interval()).toNanos();
@@ -61,6 +72,7 @@ public final class OutlierDetector {
         ? DEFAULT_MAX_EJECTION_TIME : config.maxEjectionTime();
     this.maxNanos = Math.max(baseNanos, max.toNanos());
     this.maxEjectionPercent = Math.min(100, Math.max(0, config.maxEjectionPercent()));
+    this.alwaysEjectOneHost = alwaysEjectOneHost;
     this.nanoTime = nanoTime;
     this.onEjectionsChanged = onEjectionsChanged;
     this.nextSweepAt = nanoTime.getAsLong() + intervalNanos;
@@ -137,8 +149,8 @@ public final class OutlierDetector {
 
   private boolean eject(Host host, long now) {
     Map<Address, Host> current = hosts;
-    double ejectedPercent = 100.0 * ejectedCount / current.size();
-    if (ejectedPercent >= maxEjectionPercent) {
+    double percentAfter = 100.0 * (ejectedCount + 1) / current.size();
+    if (percentAfter > maxEjectionPercent && !(alwaysEjectOneHost && ejectedCount == 0)) {
       return false;
     }
     host.ejected = true;

@@ -123,30 +123,33 @@ class OutlierDetectorTest {
   }
 
   @Test
-  void maxEjectionPercent_checkedBeforeEachEjection() {
+  void maxEjectionPercent_boundsTheShareAfterEjection() {
     OutlierDetector d = detector(1, 0, 50, A, B, C, D);
-    d.onResult(A, AttemptOutcome.http(500)); // 0% ejected < 50%
-    d.onResult(B, AttemptOutcome.http(500)); // 25% < 50%
-    d.onResult(C, AttemptOutcome.http(500)); // 50% is not < 50%: stays
+    d.onResult(A, AttemptOutcome.http(500)); // 1 of 4 = 25% <= 50%
+    d.onResult(B, AttemptOutcome.http(500)); // 2 of 4 = 50% <= 50%
+    d.onResult(C, AttemptOutcome.http(500)); // 3 of 4 = 75%: stays
     assertEquals(Set.of(A, B), d.ejected());
   }
 
   @Test
-  void maxEjectionPercent_alwaysAllowsTheFirstEjection_asEnvoy() {
+  void smallCluster_ejectsNothingUnderTheDefaultTenPercent_unlessAlwaysEjectOneHost() {
     OutlierDetector d = detector(1, 0, 10, A, B, C);
     d.onResult(A, AttemptOutcome.http(500));
-    d.onResult(B, AttemptOutcome.http(500));
-    assertEquals(Set.of(A), d.ejected(), "1 of 3 is above 10%, but 0 ejected was below it");
-    OutlierDetector none = detector(1, 0, 0, A, B);
-    none.onResult(A, AttemptOutcome.http(500));
-    assertFalse(none.isEjected(A), "0% forbids ejection");
+    assertEquals(Set.of(), d.ejected(), "1 of 3 is above 10% (current Envoy)");
+
+    OutlierDetector one = new OutlierDetector(new ClusterModel.Outlier(1, 0, Duration.ofSeconds(10),
+        Duration.ofSeconds(30), Duration.ofSeconds(300), 10), true, clock, () -> { });
+    one.setHosts(List.of(A, B, C));
+    one.onResult(A, AttemptOutcome.http(500));
+    one.onResult(B, AttemptOutcome.http(500));
+    assertEquals(Set.of(A), one.ejected(), "always_eject_one_host: one, then the percent applies");
   }
 
   @Test
   void overflowedEjection_needsAFreshRunToRetry() {
     OutlierDetector d = detector(2, 0, 50, A, B);
     fail(d, A, 2, AttemptOutcome.http(500));
-    fail(d, B, 2, AttemptOutcome.http(500)); // refused: 50% already ejected
+    fail(d, B, 2, AttemptOutcome.http(500)); // refused: 2 of 2 would be 100%
     assertFalse(d.isEjected(B));
     clock.advanceSeconds(30);
     assertFalse(d.isEjected(A));
