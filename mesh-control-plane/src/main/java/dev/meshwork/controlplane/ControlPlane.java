@@ -82,7 +82,7 @@ public final class ControlPlane implements AutoCloseable {
         this::requestPush);
     this.tracker = new ClientTracker(clock);
     this.served = XdsTranslator.translate(MeshConfig.EMPTY, List.of());
-    this.cache = new MeshCache(XdsSnapshot.of(served));
+    this.cache = new MeshCache(XdsSnapshot.of(served), tracker::subscriptionChanged);
     this.status = new ConfigStatus(0, clock.instant(), List.of(), null);
   }
 

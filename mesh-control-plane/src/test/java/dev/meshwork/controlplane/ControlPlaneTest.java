@@ -182,4 +182,40 @@ class ControlPlaneTest {
       }
     }
   }
+
+  @Test
+  void addingAMissingName_isAnsweredAtOnce_andItsAckIsNotAnsweredAgain() throws Exception {
+    Files.writeString(tmp.resolve("mesh.yaml"), GOOD);
+    try (ControlPlane cp = ControlPlane.builder().configDirectory(tmp).xdsPort(0).adminPort(-1).start()) {
+      ManagedChannel ch = Grpc.newChannelBuilder(cp.xdsTarget(), InsecureChannelCredentials.create()).build();
+      try {
+        LinkedBlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
+        StreamObserver<DiscoveryRequest> ads = AggregatedDiscoveryServiceGrpc.newStub(ch).streamAggregatedResources(
+            new StreamObserver<>() {
+              @Override public void onNext(DiscoveryResponse r) { responses.add(r); }
+              @Override public void onError(Throwable t) {}
+              @Override public void onCompleted() {}
+            });
+        Node node = Node.newBuilder().setId("probe").build();
+        ads.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(Resources.V3.LISTENER_TYPE_URL)
+            .addResourceNames("reviews").build());
+        DiscoveryResponse first = responses.poll(5, TimeUnit.SECONDS);
+        assertEquals(1, first.getResourcesCount());
+        // Subscribe to a service that does not exist, in the same request that ACKs the first response.
+        ads.onNext(DiscoveryRequest.newBuilder().setTypeUrl(Resources.V3.LISTENER_TYPE_URL)
+            .addResourceNames("reviews").addResourceNames("no-such-service")
+            .setVersionInfo(first.getVersionInfo()).setResponseNonce(first.getNonce()).build());
+        DiscoveryResponse second = responses.poll(2, TimeUnit.SECONDS);
+        assertTrue(second != null, "a changed subscription is answered at once");
+        assertEquals(1, second.getResourcesCount(), "the missing listener is absent: LDS clients conclude it does not exist");
+        ads.onNext(DiscoveryRequest.newBuilder().setTypeUrl(Resources.V3.LISTENER_TYPE_URL)
+            .addResourceNames("reviews").addResourceNames("no-such-service")
+            .setVersionInfo(second.getVersionInfo()).setResponseNonce(second.getNonce()).build());
+        assertEquals(null, responses.poll(500, TimeUnit.MILLISECONDS), "an ACK is not answered: no loop");
+        ads.onCompleted();
+      } finally {
+        ch.shutdownNow();
+      }
+    }
+  }
 }

@@ -29,6 +29,10 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
 
   private final Clock clock;
   private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
+  // Requests whose resource names differ from the stream's previous request of that type. Keyed
+  // by identity (weak keys): the server hands the same request object to createWatch right after.
+  private final com.google.common.cache.Cache<DiscoveryRequest, Boolean> subscriptionChanges =
+      com.google.common.cache.CacheBuilder.newBuilder().weakKeys().build();
   private final Deque<Nack> recentNacks = new ArrayDeque<>();
 
   public ClientTracker(Clock clock) {
@@ -77,8 +81,19 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
   public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
     Stream s = streams.computeIfAbsent(streamId, id -> new Stream(clock.instant()));
     String nack = request.hasErrorDetail() ? request.getErrorDetail().getMessage() : null;
-    s.onRequest(request.getNode(), request.getTypeUrl(), request.getResourceNamesList(), request.getResponseNonce(),
-        request.getVersionInfo(), nack);
+    if (s.onRequest(request.getNode(), request.getTypeUrl(), request.getResourceNamesList(), request.getResponseNonce(),
+        request.getVersionInfo(), nack)) {
+      subscriptionChanges.put(request, Boolean.TRUE);
+    }
+  }
+
+  /**
+   * Whether this request changed its stream's subscription (names added or removed) rather than
+   * only acknowledging. Such a request is answered even when nothing changed server side, so a
+   * client learns at once that a name it added does not exist.
+   */
+  public boolean subscriptionChanged(DiscoveryRequest request) {
+    return subscriptionChanges.asMap().remove(request) != null;
   }
 
   @Override
@@ -122,14 +137,16 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
       this.connectedAt = connectedAt;
     }
 
-    synchronized void onRequest(Node n, String typeUrl, List<String> names, String nonce, String version, String nack) {
+    /** Records a request; returns whether its names differ from the previous request's. */
+    synchronized boolean onRequest(Node n, String typeUrl, List<String> names, String nonce, String version, String nack) {
       if (n != null && !n.getId().isEmpty()) {
         node = n;
       }
       MutableType t = types.computeIfAbsent(typeUrl, k -> new MutableType());
+      boolean changed = !new java.util.HashSet<>(names).equals(new java.util.HashSet<>(t.names));
       t.names = List.copyOf(names);
       if (nonce.isEmpty() || !nonce.equals(t.sentNonce)) {
-        return; // initial request, or a stale nonce: neither ACK nor NACK of what we sent
+        return changed; // initial request, or a stale nonce: neither ACK nor NACK of what we sent
       }
       if (nack != null) {
         t.lastNack = new Nack(node.getId(), typeUrl, t.sentVersion, nack, clock.instant());
@@ -138,6 +155,7 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
       } else {
         t.ackedVersion = version != null ? version : t.sentVersion;
       }
+      return changed;
     }
 
     synchronized void onResponse(String typeUrl, String nonce, String version) {

@@ -34,9 +34,20 @@ public final class MeshCache implements ConfigWatcher {
   private final List<Watch> watches = new ArrayList<>();
   private final List<DeltaWatch> deltaWatches = new ArrayList<>();
   private volatile XdsSnapshot snapshot;
+  private final java.util.function.Predicate<io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest> subscriptionChanged;
 
   public MeshCache(XdsSnapshot initial) {
+    this(initial, r -> false);
+  }
+
+  /**
+   * @param subscriptionChanged whether a request changed its stream's names (see {@link
+   *     ClientTracker#subscriptionChanged}); such requests are always answered
+   */
+  public MeshCache(XdsSnapshot initial,
+      java.util.function.Predicate<io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest> subscriptionChanged) {
     this.snapshot = initial;
+    this.subscriptionChanged = subscriptionChanged;
   }
 
   public XdsSnapshot snapshot() {
@@ -86,10 +97,14 @@ public final class MeshCache implements ConfigWatcher {
       snap = snapshot;
       ResourceType type = request.getResourceType();
       XdsSnapshot.TypeState state = snap.type(type);
-      // Only names we can answer count as new: a name that does not exist needs no reply until the
-      // snapshot changes (answering every ACK for it would loop as fast as the client ACKs).
-      boolean newNames = false;
+      // A changed subscription is answered (absent names tell LDS/CDS clients "does not exist").
+      // Otherwise only names we can answer count as new: an ACK that lists a missing name needs no
+      // reply until the snapshot changes (answering it would loop as fast as the client ACKs).
+      boolean newNames = subscriptionChanged.test(request.v3Request());
       for (String n : request.getResourceNamesList()) {
+        if (newNames) {
+          break;
+        }
         if (!knownResourceNames.contains(n) && lookup(type, n, state) != null) {
           newNames = true;
           break;
