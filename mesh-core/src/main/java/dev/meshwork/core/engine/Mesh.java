@@ -1,0 +1,61 @@
+package dev.meshwork.core.engine;
+
+import dev.meshwork.core.MeshSettings;
+import dev.meshwork.core.internal.engine.MeshEngine;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Meshwork's transport-free runtime: an xDS client to the control plane and the routing and policy
+ * engine that applies what it sends (routes, weighted clusters, load balancing, retries with budget
+ * and backoff, timeouts, circuit breaking, outlier detection, fault injection, mirroring, local
+ * rate limits). Transports (OkHttp, gRPC) adapt requests to {@link MeshRequest} and send single
+ * attempts through {@link Attempt}; everything else happens here.
+ *
+ * <p>Thread-safe. Config updates are applied by swapping immutable state on one named update
+ * thread; the call path takes no locks. {@link #close()} stops every thread it started.
+ */
+public final class Mesh implements AutoCloseable {
+  private final MeshEngine engine;
+
+  private Mesh(MeshEngine engine) {
+    this.engine = engine;
+  }
+
+  /** Connects to the control plane in {@code settings} (lazily: on first use of a service). */
+  public static Mesh start(MeshSettings settings, MeshOptions options) {
+    return new Mesh(MeshEngine.start(settings, options));
+  }
+
+  /**
+   * Whether {@code host} (optionally {@code host:port}) is a mesh service. The first question about
+   * a host waits (up to the lookup timeout) for the control plane's answer; later ones are instant.
+   */
+  public boolean isMeshService(String host) throws IOException {
+    return engine.isMeshService(host);
+  }
+
+  /**
+   * Runs one call to a mesh service: route, policies, endpoint selection, retries.
+   *
+   * @param host the service as the caller wrote it ({@code reviews} or {@code reviews:9080})
+   * @return the response of the attempt that settled the call, or a synthesized one (fault abort)
+   * @throws MeshRejectedException when the mesh refuses (no route, no healthy upstream, circuit
+   *     open, retry budget spent, rate limited)
+   * @throws IOException the last attempt's own failure when retries could not help
+   */
+  public <R> R call(String host, MeshRequest request, Attempt<R> attempt) throws IOException {
+    return engine.call(host, request, attempt);
+  }
+
+  /** Set while running on config persisted earlier that no control plane has confirmed yet. */
+  public Optional<Instant> staleSince() {
+    return engine.staleSince();
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+}

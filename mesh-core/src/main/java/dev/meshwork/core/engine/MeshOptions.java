@@ -1,0 +1,28 @@
+package dev.meshwork.core.engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a {@link Mesh} runs.
+ *
+ * @param persistDirectory where the last good xDS config is kept so a restart while the control
+ *     plane is down still routes; null to keep nothing on disk
+ * @param lookupTimeout how long a first request to a host waits to learn whether it is a mesh
+ *     service and for its routes, clusters and endpoints
+ */
+public record MeshOptions(Path persistDirectory, Duration lookupTimeout) {
+  /** No persistence, 5 s lookups. */
+  public static final MeshOptions DEFAULTS = new MeshOptions(null, Duration.ofSeconds(5));
+
+  public MeshOptions {
+    if (lookupTimeout == null || lookupTimeout.isNegative() || lookupTimeout.isZero()) {
+      throw new IllegalArgumentException("lookupTimeout: " + lookupTimeout + " (expected: > 0)");
+    }
+  }
+
+  /** These options with config persisted under {@code dir}. */
+  public MeshOptions withPersistDirectory(Path dir) {
+    return new MeshOptions(dir, lookupTimeout);
+  }
+}

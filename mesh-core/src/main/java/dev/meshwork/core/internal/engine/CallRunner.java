@@ -1,0 +1,195 @@
+package dev.meshwork.core.internal.engine;
+
+import dev.meshwork.core.engine.Attempt;
+import dev.meshwork.core.engine.MeshRejectedException;
+import dev.meshwork.core.engine.MeshRejectedException.Kind;
+import dev.meshwork.core.engine.MeshRequest;
+import dev.meshwork.core.engine.Upstream;
+import dev.meshwork.core.internal.lb.HashKeys;
+import dev.meshwork.core.internal.model.ClusterModel;
+import dev.meshwork.core.internal.policy.AttemptOutcome;
+import dev.meshwork.core.internal.policy.ClusterCircuitBreaker;
+import dev.meshwork.core.internal.policy.FaultDecision;
+import dev.meshwork.core.internal.policy.RetryBudget;
+import dev.meshwork.core.internal.policy.RetryPolicy;
+import dev.meshwork.core.internal.route.RouteSelection;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * One call through the mesh, Envoy's router filter in miniature: rate limit, fault, mirror,
+ * circuit breaker, then attempts (pick, send, outlier feedback) with retries bounded by the route's
+ * policy, its timeout and the cluster's retry budget. Runs on the caller's thread; reads only
+ * published state.
+ */
+final class CallRunner {
+  private CallRunner() {}
+
+  static <R> R run(String host, ServiceTable.State svc, ClusterTable clusters, long deadlineNanos, MeshRequest req,
+      Attempt<R> attempt) throws IOException {
+    RandomGenerator random = ThreadLocalRandom.current();
+    RouteSelection sel = svc.router().select(host, req, random.nextLong() & Long.MAX_VALUE);
+    if (sel == null) {
+      throw new MeshRejectedException(Kind.NO_ROUTE, "no route for " + req.method() + " " + req.path() + " on " + host);
+    }
+    RoutePolicies policies = svc.policies(sel);
+    if (policies.rateLimiter() != null && !policies.rateLimiter().tryAcquire(random)) {
+      throw policies.rateLimiter().rejection();
+    }
+    if (policies.fault() != null) {
+      FaultDecision fault = policies.fault().decide(req, random);
+      if (fault.hasDelay()) {
+        sleep(fault.delay().toNanos());
+      }
+      if (fault.hasAbort()) {
+        int status = fault.abortHttpStatus() > 0 ? fault.abortHttpStatus() : 503;
+        return attempt.synthesize(status, "fault filter abort");
+      }
+    }
+    ClusterTable.Entry entry = clusters.entry(sel.cluster());
+    ClusterState cluster = Waits.await(entry.state, entry.ready, deadlineNanos);
+    if (cluster == null) {
+      throw new MeshRejectedException(Kind.NO_HEALTHY_UPSTREAM, "no healthy upstream: cluster " + sel.cluster()
+          + " (route " + sel.route().name() + " of " + host + ") is unknown to the control plane");
+    }
+    mirror(policies, clusters, random, attempt);
+
+    Duration routeTimeout = sel.route().action().timeout();
+    if (!routeTimeout.isZero()) {
+      deadlineNanos = System.nanoTime() + routeTimeout.toNanos();
+    } else {
+      deadlineNanos = Long.MAX_VALUE;
+    }
+    ClusterCircuitBreaker.Permit permit = cluster.breaker().acquire();
+    RetryBudget budget = cluster.breaker().retryBudget();
+    budget.requestStarted();
+    try {
+      return attempts(sel, policies.retry(), cluster, permit, deadlineNanos, req, attempt, random);
+    } finally {
+      budget.requestFinished();
+      permit.close();
+    }
+  }
+
+  private static <R> R attempts(RouteSelection sel, RetryPolicy retry, ClusterState cluster,
+      ClusterCircuitBreaker.Permit permit, long deadline, MeshRequest req, Attempt<R> attempt, RandomGenerator random)
+      throws IOException {
+    long hash = HashKeys.compute(sel.route().action().hashPolicies(), req);
+    boolean previousHosts = sel.route().action().retry() != null && sel.route().action().retry().previousHosts();
+    Set<ClusterModel.Address> tried = null;
+    ClusterCircuitBreaker.RetryPermit retryPermit = null;
+    int retries = 0;
+    try {
+      while (true) {
+        ClusterModel.Address a = cluster.pick(hash, tried);
+        if (a == null) {
+          throw new MeshRejectedException(Kind.NO_HEALTHY_UPSTREAM, "no healthy upstream: cluster "
+              + cluster.config().name() + " has " + cluster.endpointCount() + " endpoint(s)"
+              + (cluster.outlier() == null ? "" : ", " + cluster.outlier().ejected().size() + " ejected"));
+        }
+        permit.dispatched();
+        Duration timeout = tryTimeout(retry.perTryTimeout(), deadline);
+        R response = null;
+        IOException failure = null;
+        AttemptOutcome outcome;
+        cluster.active().begin(a);
+        try {
+          response = attempt.send(new Upstream(cluster.config().name(), a.ip(), a.port()), timeout);
+          outcome = AttemptOutcome.http(attempt.status(response));
+        } catch (ConnectException e) {
+          failure = e;
+          outcome = AttemptOutcome.connectFailure();
+        } catch (InterruptedIOException e) {
+          failure = e;
+          outcome = AttemptOutcome.timeout();
+        } catch (IOException e) {
+          failure = e;
+          outcome = AttemptOutcome.reset();
+        } finally {
+          cluster.active().end(a);
+          if (retryPermit != null) {
+            retryPermit.close();
+            retryPermit = null;
+          }
+        }
+        if (cluster.outlier() != null) {
+          cluster.outlier().onResult(a, outcome);
+        }
+        boolean again = retries < retry.numRetries() && attempt.replayable()
+            && retry.retriable(outcome, req.method(), false) && System.nanoTime() < deadline;
+        if (again) {
+          retryPermit = cluster.breaker().tryAcquireRetry();
+          if (retryPermit == null) {
+            if (failure != null) {
+              MeshRejectedException e = new MeshRejectedException(Kind.RETRY_BUDGET_EXHAUSTED,
+                  cluster.breaker().retryBudget().exhaustedMessage() + " (last attempt: " + failure + ")");
+              e.initCause(failure);
+              throw e;
+            }
+            return response; // Envoy returns the upstream's answer when it may not retry
+          }
+          if (response != null) {
+            attempt.discard(response);
+          }
+          retries++;
+          if (previousHosts) {
+            if (tried == null) {
+              tried = new HashSet<>();
+            }
+            tried.add(a);
+          }
+          long backoff = Math.min(retry.backoffNanos(retries, random), Math.max(0, deadline - System.nanoTime()));
+          sleep(backoff);
+          continue;
+        }
+        if (failure != null) {
+          throw failure;
+        }
+        return response;
+      }
+    } finally {
+      if (retryPermit != null) {
+        retryPermit.close();
+      }
+    }
+  }
+
+  private static <R> void mirror(RoutePolicies policies, ClusterTable clusters, RandomGenerator random,
+      Attempt<R> attempt) {
+    if (policies.mirrors().isEmpty()) {
+      return;
+    }
+    for (String name : policies.mirrors().decide(random)) {
+      ClusterState s = clusters.entry(name).state;
+      ClusterModel.Address a = s == null ? null : s.pick(Long.MIN_VALUE, null);
+      if (a != null) {
+        attempt.mirror(new Upstream(name, a.ip(), a.port()));
+      }
+    }
+  }
+
+  private static Duration tryTimeout(Duration perTry, long deadline) {
+    long remaining = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, deadline - System.nanoTime());
+    long per = perTry == null || perTry.isZero() ? Long.MAX_VALUE : perTry.toNanos();
+    long t = Math.min(remaining, per);
+    return t == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(t);
+  }
+
+  private static void sleep(long nanos) throws InterruptedIOException {
+    if (nanos <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting to retry");
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.meshwork.core.internal.engine;
+
+import dev.meshwork.core.internal.lb.ActiveRequests;
+import dev.meshwork.core.internal.lb.PriorityPicker;
+import dev.meshwork.core.internal.lb.Randomness;
+import dev.meshwork.core.internal.model.ClusterModel;
+import dev.meshwork.core.internal.policy.ClusterCircuitBreaker;
+import dev.meshwork.core.internal.policy.OutlierDetector;
+import dev.meshwork.core.internal.xds.ResourceWatcher;
+import dev.meshwork.core.internal.xds.TypeUrls;
+import dev.meshwork.core.internal.xds.XdsClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Clusters in use: each follows its CDS resource and then its EDS resource, and publishes a new
+ * {@link ClusterState} on every change. Watch callbacks run on the mesh's one update thread, so
+ * the mutable fields of an entry need no locks; the call path reads only the volatile state.
+ */
+final class ClusterTable {
+  private static final Logger log = LoggerFactory.getLogger(ClusterTable.class);
+
+  private final XdsClient xds;
+  private final ClusterModel.Locality own;
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+  ClusterTable(XdsClient xds, ClusterModel.Locality own) {
+    this.xds = xds;
+    this.own = own;
+  }
+
+  /** The entry for a cluster, subscribing on first use. */
+  Entry entry(String name) {
+    return entries.computeIfAbsent(name, n -> {
+      Entry e = new Entry(n);
+      xds.watch(TypeUrls.CLUSTER, n, e.clusterWatcher);
+      return e;
+    });
+  }
+
+  /** One cluster's subscription and current state. */
+  final class Entry {
+    final String name;
+    /** Completes with the first usable state, or null when the cluster does not exist. */
+    final CompletableFuture<ClusterState> ready = new CompletableFuture<>();
+    volatile ClusterState state;
+    private ClusterModel.Cluster config;
+    private ClusterModel.Endpoints endpoints;
+    private String edsName;
+    private ActiveRequests active = new ActiveRequests();
+    private ClusterCircuitBreaker breaker;
+    private OutlierDetector outlier;
+    private final ResourceWatcher<ClusterModel.Endpoints> endpointWatcher = new ResourceWatcher<>() {
+      @Override
+      public void onChanged(ClusterModel.Endpoints e) {
+        endpoints = e;
+        rebuild();
+      }
+
+      @Override
+      public void onDoesNotExist(String n) {
+        endpoints = new ClusterModel.Endpoints(n, List.of());
+        rebuild();
+      }
+
+      @Override
+      public void onAmbientError(String message) {
+        log.debug("endpoints of {}: {}", name, message);
+      }
+    };
+    final ResourceWatcher<ClusterModel.Cluster> clusterWatcher = new ResourceWatcher<>() {
+      @Override
+      public void onChanged(ClusterModel.Cluster c) {
+        if (!c.equals(config)) {
+          // New thresholds or outlier settings start fresh counters, as in Envoy.
+          breaker = ClusterCircuitBreaker.of(c);
+          outlier = c.outlier() == null ? null : new OutlierDetector(c.outlier(), System::nanoTime, () -> {});
+        }
+        config = c;
+        if (!Objects.equals(edsName, c.edsServiceName())) {
+          if (edsName != null) {
+            xds.cancelWatch(TypeUrls.CLUSTER_LOAD_ASSIGNMENT, edsName, endpointWatcher);
+          }
+          edsName = c.edsServiceName();
+          endpoints = null;
+          xds.watch(TypeUrls.CLUSTER_LOAD_ASSIGNMENT, edsName, endpointWatcher);
+        }
+        rebuild();
+      }
+
+      @Override
+      public void onDoesNotExist(String n) {
+        state = null;
+        config = null;
+        ready.complete(null);
+      }
+
+      @Override
+      public void onAmbientError(String message) {
+        log.debug("cluster {}: {}", name, message);
+      }
+    };
+
+    Entry(String name) {
+      this.name = name;
+    }
+
+    private void rebuild() {
+      if (config == null || endpoints == null) {
+        return;
+      }
+      List<ClusterModel.Address> all = new ArrayList<>();
+      endpoints.localities().forEach(l -> all.addAll(l.endpoints()));
+      if (outlier != null) {
+        outlier.setHosts(all);
+      }
+      active.retainOnly(new java.util.HashSet<>(all));
+      ClusterState s = new ClusterState(config,
+          PriorityPicker.build(config, endpoints, own, active, Randomness.threadLocal()),
+          active, breaker, outlier, all.size());
+      state = s;
+      ready.complete(s);
+    }
+  }
+}

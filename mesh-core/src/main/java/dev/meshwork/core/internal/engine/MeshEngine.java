@@ -1,0 +1,96 @@
+package dev.meshwork.core.internal.engine;
+
+import dev.meshwork.core.MeshSettings;
+import dev.meshwork.core.engine.Attempt;
+import dev.meshwork.core.engine.MeshOptions;
+import dev.meshwork.core.engine.MeshRejectedException;
+import dev.meshwork.core.engine.MeshRequest;
+import dev.meshwork.core.internal.model.ClusterModel;
+import dev.meshwork.core.internal.model.parse.ClusterParser;
+import dev.meshwork.core.internal.model.parse.EndpointsParser;
+import dev.meshwork.core.internal.model.parse.ListenerParser;
+import dev.meshwork.core.internal.model.parse.RouteConfigParser;
+import dev.meshwork.core.internal.xds.ResourceParser;
+import dev.meshwork.core.internal.xds.XdsClient;
+import dev.meshwork.core.internal.xds.XdsClientConfig;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Wiring behind {@link dev.meshwork.core.engine.Mesh}: xDS client, service and cluster tables. */
+public final class MeshEngine implements AutoCloseable {
+  private final MeshOptions options;
+  private final ExecutorService updates;
+  private final XdsClient xds;
+  private final ServiceTable services;
+  private final ClusterTable clusters;
+
+  private MeshEngine(MeshSettings settings, MeshOptions options) {
+    this.options = options;
+    this.updates = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "meshwork-mesh-" + settings.instanceId());
+      t.setDaemon(true);
+      return t;
+    });
+    Map<String, ResourceParser<?>> parsers = List.<ResourceParser<?>>of(new ListenerParser(), new RouteConfigParser(),
+        new ClusterParser(), new EndpointsParser()).stream()
+        .collect(Collectors.toMap(ResourceParser::typeUrl, Function.identity()));
+    this.xds = new XdsClient(new XdsClientConfig(settings, parsers, updates, options.persistDirectory(),
+        Clock.systemUTC(), null, null, null));
+    this.clusters = new ClusterTable(xds, new ClusterModel.Locality(settings.region(), settings.zone(), settings.subZone()));
+    this.services = new ServiceTable(xds, clusters);
+  }
+
+  public static MeshEngine start(MeshSettings settings, MeshOptions options) {
+    MeshEngine e = new MeshEngine(settings, options);
+    e.xds.start();
+    return e;
+  }
+
+  public boolean isMeshService(String host) throws IOException {
+    ServiceTable.Entry e = services.entry(host);
+    if (e.state != null) {
+      return true;
+    }
+    Boolean resolved = Waits.await(null, e.resolved, System.nanoTime() + options.lookupTimeout().toNanos());
+    return Boolean.TRUE.equals(resolved) && e.state != null;
+  }
+
+  public <R> R call(String host, MeshRequest request, Attempt<R> attempt) throws IOException {
+    long deadline = System.nanoTime() + options.lookupTimeout().toNanos();
+    ServiceTable.Entry e = services.entry(host);
+    ServiceTable.State state = e.state;
+    if (state == null) {
+      Waits.await(null, e.resolved, deadline);
+      state = e.state;
+    }
+    if (state == null) {
+      throw new MeshRejectedException(MeshRejectedException.Kind.NO_ROUTE,
+          "no route: " + host + " is not a service known to the control plane");
+    }
+    return CallRunner.run(host, state, clusters, deadline, request, attempt);
+  }
+
+  public Optional<Instant> staleSince() {
+    return xds.staleSince();
+  }
+
+  @Override
+  public void close() {
+    xds.close();
+    updates.shutdownNow();
+    try {
+      updates.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

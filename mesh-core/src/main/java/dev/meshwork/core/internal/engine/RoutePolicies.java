@@ -1,0 +1,25 @@
+package dev.meshwork.core.internal.engine;
+
+import dev.meshwork.core.internal.policy.FaultInjector;
+import dev.meshwork.core.internal.policy.LocalRateLimiter;
+import dev.meshwork.core.internal.policy.MirrorDecider;
+import dev.meshwork.core.internal.policy.RetryPolicy;
+import dev.meshwork.core.internal.route.RouteSelection;
+
+/**
+ * The policy objects of one route selection, built on first use and kept as long as the route
+ * configuration: the rate limiter's bucket must outlive single requests.
+ *
+ * @param fault null when the route injects no fault
+ * @param rateLimiter null when the route is not rate limited
+ */
+record RoutePolicies(RetryPolicy retry, FaultInjector fault, LocalRateLimiter rateLimiter, MirrorDecider mirrors) {
+  static RoutePolicies of(RouteSelection sel) {
+    var action = sel.route().action();
+    return new RoutePolicies(
+        action.retry() == null ? RetryPolicy.NONE : RetryPolicy.of(action.retry()),
+        sel.fault() == null ? null : new FaultInjector(sel.fault()),
+        sel.rateLimit() == null ? null : new LocalRateLimiter(sel.route().name(), sel.rateLimit(), System::nanoTime),
+        action.mirrors().isEmpty() ? MirrorDecider.NONE : new MirrorDecider(action.mirrors()));
+  }
+}

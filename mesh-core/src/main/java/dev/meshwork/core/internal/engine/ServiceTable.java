@@ -1,0 +1,124 @@
+package dev.meshwork.core.internal.engine;
+
+import dev.meshwork.core.internal.model.RouteModel;
+import dev.meshwork.core.internal.route.RouteSelection;
+import dev.meshwork.core.internal.route.Router;
+import dev.meshwork.core.internal.xds.ResourceWatcher;
+import dev.meshwork.core.internal.xds.TypeUrls;
+import dev.meshwork.core.internal.xds.XdsClient;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Services in use, keyed by the listener name a client asks for ({@code reviews} or
+ * {@code reviews:9080}). Each follows its LDS listener, then its RDS route configuration, builds a
+ * {@link Router} once per change and subscribes to the clusters the routes name. Callbacks run on
+ * the mesh's update thread; the call path reads only volatile state.
+ */
+final class ServiceTable {
+  private static final Logger log = LoggerFactory.getLogger(ServiceTable.class);
+
+  private final XdsClient xds;
+  private final ClusterTable clusters;
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+  ServiceTable(XdsClient xds, ClusterTable clusters) {
+    this.xds = xds;
+    this.clusters = clusters;
+  }
+
+  Entry entry(String listenerName) {
+    return entries.computeIfAbsent(listenerName, n -> {
+      Entry e = new Entry(n);
+      xds.watch(TypeUrls.LISTENER, n, e.listenerWatcher);
+      return e;
+    });
+  }
+
+  /** A service's routes at one config version. */
+  record State(Router router, ConcurrentHashMap<RouteSelection, RoutePolicies> policies) {
+    RoutePolicies policies(RouteSelection sel) {
+      RoutePolicies p = policies.get(sel);
+      return p != null ? p : policies.computeIfAbsent(sel, RoutePolicies::of);
+    }
+  }
+
+  /** One service's subscription. */
+  final class Entry {
+    final String name;
+    /** Completes true once routes are known, false when no such listener exists. */
+    final CompletableFuture<Boolean> resolved = new CompletableFuture<>();
+    volatile State state;
+    private RouteModel.ListenerConfig listener;
+    private String rdsName;
+    private final ResourceWatcher<RouteModel.RouteConfig> routeWatcher = new ResourceWatcher<>() {
+      @Override
+      public void onChanged(RouteModel.RouteConfig rc) {
+        publish(rc);
+      }
+
+      @Override
+      public void onDoesNotExist(String n) {
+        log.warn("route configuration {} of {} does not exist", n, name);
+        state = null;
+        resolved.complete(false);
+      }
+
+      @Override
+      public void onAmbientError(String message) {
+        log.debug("routes of {}: {}", name, message);
+      }
+    };
+    final ResourceWatcher<RouteModel.ListenerConfig> listenerWatcher = new ResourceWatcher<>() {
+      @Override
+      public void onChanged(RouteModel.ListenerConfig l) {
+        listener = l;
+        if (l.inlineRouteConfig() != null) {
+          cancelRds();
+          publish(l.inlineRouteConfig());
+        } else if (!Objects.equals(rdsName, l.routeConfigName())) {
+          cancelRds();
+          rdsName = l.routeConfigName();
+          xds.watch(TypeUrls.ROUTE_CONFIGURATION, rdsName, routeWatcher);
+        }
+      }
+
+      @Override
+      public void onDoesNotExist(String n) {
+        state = null;
+        resolved.complete(false);
+      }
+
+      @Override
+      public void onAmbientError(String message) {
+        log.debug("listener {}: {}", name, message);
+      }
+    };
+
+    Entry(String name) {
+      this.name = name;
+    }
+
+    private void cancelRds() {
+      if (rdsName != null) {
+        xds.cancelWatch(TypeUrls.ROUTE_CONFIGURATION, rdsName, routeWatcher);
+        rdsName = null;
+      }
+    }
+
+    private void publish(RouteModel.RouteConfig rc) {
+      for (RouteModel.VirtualHost vh : rc.virtualHosts()) {
+        for (RouteModel.Route r : vh.routes()) {
+          r.action().clusters().forEach(c -> clusters.entry(c.name()));
+          r.action().mirrors().forEach(m -> clusters.entry(m.cluster()));
+        }
+      }
+      state = new State(new Router(rc, listener), new ConcurrentHashMap<>());
+      resolved.complete(true);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.meshwork.http.internal;
+
+import com.google.common.net.InetAddresses;
+import dev.meshwork.core.engine.Mesh;
+import java.io.IOException;
+import java.util.function.Supplier;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Routes requests whose host is a mesh service through the engine; every other request passes
+ * through untouched. Must be the last application interceptor: mesh calls are completed here and
+ * do not continue down the chain.
+ */
+public final class MeshInterceptor implements Interceptor {
+  private final Mesh mesh;
+  private final Supplier<OkHttpClient> raw;
+
+  /**
+   * @param raw the client attempts are sent with: the application's client without this
+   *     interceptor (same pool, dispatcher, network interceptors)
+   */
+  public MeshInterceptor(Mesh mesh, Supplier<OkHttpClient> raw) {
+    this.mesh = mesh;
+    this.raw = raw;
+  }
+
+  @Override
+  public Response intercept(Chain chain) throws IOException {
+    Request request = chain.request();
+    HttpUrl url = request.url();
+    if (InetAddresses.isInetAddress(url.host())) {
+      return chain.proceed(request);
+    }
+    String service = url.port() == HttpUrl.defaultPort(url.scheme()) ? url.host() : url.host() + ":" + url.port();
+    if (!mesh.isMeshService(service)) {
+      return chain.proceed(request);
+    }
+    return mesh.call(service, new OkHttpMeshRequest(request), new OkHttpAttempt(raw.get(), request, chain.call()));
+  }
+}

@@ -1,0 +1,106 @@
+package dev.meshwork.http.internal;
+
+import dev.meshwork.core.engine.Attempt;
+import dev.meshwork.core.engine.Upstream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request's attempts: each goes to the picked endpoint's address as its own OkHttp call (so a
+ * per-try timeout is exact and cancels the attempt), with the service name kept in {@code Host}.
+ * Connection pooling and HTTP/2 stay OkHttp's: all attempts share the client's pool.
+ */
+final class OkHttpAttempt implements Attempt<Response> {
+  private static final Logger log = LoggerFactory.getLogger(OkHttpAttempt.class);
+
+  private final OkHttpClient raw;
+  private final Request original;
+  private final Call outer;
+
+  OkHttpAttempt(OkHttpClient raw, Request original, Call outer) {
+    this.raw = raw;
+    this.original = original;
+    this.outer = outer;
+  }
+
+  @Override
+  public Response send(Upstream upstream, Duration timeout) throws IOException {
+    if (outer.isCanceled()) {
+      throw new IOException("Canceled");
+    }
+    Call call = raw.newCall(to(upstream, hostHeader()));
+    if (!timeout.isZero()) {
+      call.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+    Response r = call.execute();
+    // Callers see their own request, not the endpoint address it went to.
+    return r.newBuilder().request(original).build();
+  }
+
+  @Override
+  public int status(Response response) {
+    return response.code();
+  }
+
+  @Override
+  public void discard(Response response) {
+    response.close();
+  }
+
+  @Override
+  public Response synthesize(int httpStatus, String reason) {
+    return new Response.Builder()
+        .request(original)
+        .protocol(Protocol.HTTP_1_1)
+        .code(httpStatus)
+        .message(reason)
+        .body(ResponseBody.create(reason, okhttp3.MediaType.get("text/plain")))
+        .build();
+  }
+
+  @Override
+  public void mirror(Upstream upstream) {
+    // Envoy marks shadowed requests by suffixing the authority with -shadow.
+    raw.newCall(to(upstream, hostHeader() + "-shadow")).enqueue(new Callback() {
+      @Override
+      public void onFailure(Call call, IOException e) {
+        log.debug("mirror to {} failed: {}", upstream, e.toString());
+      }
+
+      @Override
+      public void onResponse(Call call, Response response) {
+        response.close();
+      }
+    });
+  }
+
+  @Override
+  public boolean replayable() {
+    return original.body() == null || !original.body().isOneShot();
+  }
+
+  private String hostHeader() {
+    String h = original.header("Host");
+    if (h != null) {
+      return h;
+    }
+    HttpUrl u = original.url();
+    return u.port() == HttpUrl.defaultPort(u.scheme()) ? u.host() : u.host() + ":" + u.port();
+  }
+
+  private Request to(Upstream upstream, String host) {
+    HttpUrl url = original.url().newBuilder().host(upstream.ip()).port(upstream.port()).build();
+    return original.newBuilder().url(url).header("Host", host).build();
+  }
+}
