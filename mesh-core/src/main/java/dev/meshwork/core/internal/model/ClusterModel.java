@@ -41,10 +41,37 @@ public final class ClusterModel {
     }
   }
 
+  /**
+   * One EDS locality. {@code weight} is load_balancing_weight (1 when unset); it only matters to
+   * locality-weighted balancing, which we do not do: endpoints of one priority are pooled, as in
+   * Envoy without locality_weighted_lb_config.
+   */
   public record LocalityGroup(String region, String zone, String subZone, int priority, int weight,
       List<Address> endpoints) {
     public LocalityGroup {
       endpoints = List.copyOf(endpoints);
+    }
+
+    public Locality locality() {
+      return new Locality(region, zone, subZone);
+    }
+
+    /** The same group at another priority (locality failover derives priorities on the client). */
+    public LocalityGroup withPriority(int newPriority) {
+      return new LocalityGroup(region, zone, subZone, newPriority, weight, endpoints);
+    }
+  }
+
+  /** Where an endpoint or this client runs; empty strings for unknown parts, never null. */
+  public record Locality(String region, String zone, String subZone) {
+    public Locality {
+      region = region == null ? "" : region;
+      zone = zone == null ? "" : zone;
+      subZone = subZone == null ? "" : subZone;
+    }
+
+    public boolean isUnknown() {
+      return region.isEmpty() && zone.isEmpty() && subZone.isEmpty();
     }
   }
 

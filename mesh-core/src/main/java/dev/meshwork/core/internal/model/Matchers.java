@@ -37,7 +37,28 @@ public final class Matchers {
   public record Contains(String value, boolean ignoreCase) implements StringMatcher {
     @Override
     public boolean matches(String v) {
-      return ignoreCase ? v.toLowerCase(java.util.Locale.ROOT).contains(value.toLowerCase(java.util.Locale.ROOT)) : v.contains(value);
+      if (!ignoreCase) {
+        return v.contains(value);
+      }
+      // Region scan instead of lower-casing both strings: no allocation per request.
+      for (int i = 0, last = v.length() - value.length(); i <= last; i++) {
+        if (v.regionMatches(true, i, value, 0, value.length())) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /**
+   * Envoy path_separated_prefix: the path equals the prefix or continues with '/' after it, so
+   * {@code /api} matches {@code /api} and {@code /api/v1} but not {@code /apis}.
+   */
+  public record PathSeparatedPrefix(String value, boolean ignoreCase) implements StringMatcher {
+    @Override
+    public boolean matches(String v) {
+      int n = value.length();
+      return v.regionMatches(ignoreCase, 0, value, 0, n) && (v.length() == n || v.charAt(n) == '/');
     }
   }
 
@@ -57,7 +78,14 @@ public final class Matchers {
   public record HeaderMatcher(String name, StringMatcher value, boolean presentMatch, boolean invert,
       boolean treatMissingAsEmpty) {
     public boolean matches(MeshRequest r) {
-      String v = r.header(name);
+      return matchesValue(r.header(name));
+    }
+
+    /**
+     * Same as {@link #matches(MeshRequest)} for a value found elsewhere (the router reads pseudo
+     * headers such as {@code :method} from the request itself); null means the header is missing.
+     */
+    public boolean matchesValue(String v) {
       if (value == null) {
         return (v != null) == presentMatch ^ invert;
       }

@@ -8,9 +8,25 @@ import java.util.Set;
 public final class RouteModel {
   private RouteModel() {}
 
-  /** The listener we use: which route configuration, and listener-level filters. */
+  /**
+   * The listener we use: which route configuration, and listener-level filters.
+   *
+   * @param routeConfigName the RDS resource to watch, or the inline configuration's name
+   * @param faultFilter the fault filter is in the chain: only then do route faults apply (Envoy)
+   * @param rateLimitFilter the local rate limit filter is in the chain: only then do route limits apply
+   * @param defaultRateLimit the filter's own bucket, applied to routes without an override; null for none
+   * @param inlineRouteConfig route_config given inline instead of by RDS; null when RDS is used
+   * @param defaultFault the fault filter's own delay/abort, applied to routes without an override;
+   *     null when it injects nothing (what Istio and our control plane emit)
+   */
   public record ListenerConfig(String name, String routeConfigName, boolean faultFilter, boolean rateLimitFilter,
-      RateLimit defaultRateLimit) {}
+      RateLimit defaultRateLimit, RouteConfig inlineRouteConfig, Fault defaultFault) {
+    /** A listener using RDS, without a listener-level fault. */
+    public ListenerConfig(String name, String routeConfigName, boolean faultFilter, boolean rateLimitFilter,
+        RateLimit defaultRateLimit) {
+      this(name, routeConfigName, faultFilter, rateLimitFilter, defaultRateLimit, null, null);
+    }
+  }
 
   /** RDS route configuration; virtual hosts in order. */
   public record RouteConfig(String name, List<VirtualHost> virtualHosts) {
@@ -27,9 +43,12 @@ public final class RouteModel {
   }
 
   /**
-   * One route. {@code fault}, {@code rateLimit} come from typed_per_filter_config (null when
-   * absent); {@code action} null means the route has no forwarding action we support (such routes
-   * are rejected by the parser, so never null in practice).
+   * One route. {@code fault}, {@code rateLimit} are the typed_per_filter_config overrides, resolved
+   * as Envoy does (route, else virtual host, else route configuration): null when no level
+   * overrides, so the listener's own filter config applies; {@link Fault#NONE} / {@link
+   * RateLimit#DISABLED} when the override injects nothing or disables the filter. They only take
+   * effect when the listener's chain has the filter. {@code action} null means the route has no
+   * forwarding action we support (such routes are rejected by the parser, so never null in practice).
    */
   public record Route(String name, Matchers.RouteMatcher match, Action action, Fault fault, RateLimit rateLimit) {}
 
@@ -84,8 +103,16 @@ public final class RouteModel {
    */
   public record Fault(Duration delay, int delayPerMillion, int abortHttpStatus, int abortGrpcStatus, int abortPerMillion,
       List<Matchers.HeaderMatcher> headers) {
+    /** Injects nothing: a route override that switches faults off, or an empty HTTPFault. */
+    public static final Fault NONE = new Fault(null, 0, 0, -1, 0, List.of());
+
     public Fault {
       headers = List.copyOf(headers);
+    }
+
+    /** True when this fault can neither delay nor abort. */
+    public boolean isNone() {
+      return (delay == null || delayPerMillion == 0) && abortPerMillion == 0;
     }
   }
 
@@ -94,5 +121,11 @@ public final class RouteModel {
    * returned when limited (Envoy default 429).
    */
   public record RateLimit(long maxTokens, long tokensPerFill, Duration fillInterval, int enabledPerMillion,
-      int enforcedPerMillion, int statusCode) {}
+      int enforcedPerMillion, int statusCode) {
+    /**
+     * A route that switches the filter off (FilterConfig disabled, or a per-route config without a
+     * token bucket): never enabled, so it overrides the listener's default bucket with nothing.
+     */
+    public static final RateLimit DISABLED = new RateLimit(0, 0, Duration.ZERO, 0, 0, 429);
+  }
 }
