@@ -1,0 +1,145 @@
+package dev.meshwork.http.it;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.meshwork.controlplane.ControlPlane;
+import dev.meshwork.core.MeshRegistration;
+import dev.meshwork.core.MeshSettings;
+import dev.meshwork.core.engine.MeshOptions;
+import dev.meshwork.http.MeshHttp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * A mesh on loopback for HTTP tests: the real control plane (temp config dir, ephemeral ports),
+ * WireMock upstreams registered through the registry, OkHttp clients from {@link MeshHttp}.
+ */
+final class HttpMesh implements AutoCloseable {
+  final Path dir;
+  final ControlPlane cp;
+  private final List<AutoCloseable> closing = new ArrayList<>();
+
+  HttpMesh(Path tmp) throws IOException {
+    dir = Files.createDirectories(tmp.resolve("config"));
+    cp = ControlPlane.builder().configDirectory(dir).xdsPort(0).adminPort(0).start();
+  }
+
+  /** A WireMock upstream answering every request with its own name (body) and status 200. */
+  WireMockServer upstream(String service, String name, Map<String, String> labels) {
+    WireMockServer w = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(20)
+        .jettyAcceptors(1).disableRequestJournal());
+    w.start();
+    w.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody(name)));
+    closing.add(w::stop);
+    MeshSettings s = MeshSettings.builder().controlPlane(cp.xdsTarget()).service(service).instanceId(name).build();
+    closing.add(MeshRegistration.register(s, "127.0.0.1", w.port(), labels, Duration.ofSeconds(10)));
+    return w;
+  }
+
+  MeshHttp client() {
+    return client(MeshOptions.DEFAULTS);
+  }
+
+  MeshHttp client(MeshOptions options) {
+    MeshHttp h = MeshHttp.create(MeshSettings.builder().controlPlane(cp.xdsTarget()).service("test-client").build(), options);
+    closing.add(h);
+    return h;
+  }
+
+  void apply(String file, String yaml) {
+    var before = cp.configStatus();
+    try {
+      Path staged = Files.writeString(Files.createTempFile(dir.getParent(), "cfg", ".tmp"), yaml);
+      Files.move(staged, dir.resolve(file), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    await("config applied", () -> cp.configStatus().version() > before.version()
+        || (cp.configStatus().rejectedAt() != null && !cp.configStatus().rejectedAt().equals(before.rejectedAt())), 5_000);
+    if (cp.configStatus().version() == before.version()) {
+      fail("config rejected: " + cp.configStatus().errors());
+    }
+  }
+
+  /** Body of one GET (or "HTTP <code>" for non-200, "ERROR:<exception class>" for failures). */
+  static String get(OkHttpClient client, String url, Map<String, String> headers) {
+    Request.Builder b = new Request.Builder().url(url);
+    headers.forEach(b::header);
+    try (Response r = client.newCall(b.build()).execute()) {
+      return r.code() == 200 ? r.body().string() : "HTTP " + r.code();
+    } catch (IOException e) {
+      return "ERROR:" + e.getClass().getSimpleName();
+    }
+  }
+
+  static Map<String, Integer> distribution(OkHttpClient client, String url, Map<String, String> headers, int n) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      counts.merge(get(client, url, headers), 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  static double share(Map<String, Integer> counts, String... prefixes) {
+    int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+    int hit = 0;
+    for (var e : counts.entrySet()) {
+      for (String p : prefixes) {
+        if (e.getKey().startsWith(p)) {
+          hit += e.getValue();
+        }
+      }
+    }
+    return 100.0 * hit / total;
+  }
+
+  static void await(String what, BooleanSupplier cond, long timeoutMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (!cond.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("timed out after " + timeoutMillis + " ms waiting for " + what);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  static String utf8(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    for (int i = closing.size() - 1; i >= 0; i--) {
+      try {
+        closing.get(i).close();
+      } catch (Exception ignored) {
+        // best effort
+      }
+    }
+    cp.close();
+  }
+}
