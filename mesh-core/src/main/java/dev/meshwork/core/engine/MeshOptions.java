@@ -10,12 +10,15 @@ import java.time.Duration;
  *     plane is down still routes; null to keep nothing on disk
  * @param lookupTimeout how long a first request to a host waits to learn whether it is a mesh
  *     service and for its routes, clusters and endpoints
+ * @param nanoClock monotonic time for ejections and rate limits ({@code System::nanoTime}; tests
+ *     pass a fake)
  */
-public record MeshOptions(Path persistDirectory, Duration lookupTimeout) {
-  /** No persistence, 5 s lookups. */
-  public static final MeshOptions DEFAULTS = new MeshOptions(null, Duration.ofSeconds(5));
+public record MeshOptions(Path persistDirectory, Duration lookupTimeout, java.util.function.LongSupplier nanoClock) {
+  /** No persistence, 5 s lookups, the system clock. */
+  public static final MeshOptions DEFAULTS = new MeshOptions(null, Duration.ofSeconds(5), System::nanoTime);
 
   public MeshOptions {
+    java.util.Objects.requireNonNull(nanoClock, "nanoClock");
     if (lookupTimeout == null || lookupTimeout.isNegative() || lookupTimeout.isZero()) {
       throw new IllegalArgumentException("lookupTimeout: " + lookupTimeout + " (expected: > 0)");
     }
@@ -23,6 +26,11 @@ public record MeshOptions(Path persistDirectory, Duration lookupTimeout) {
 
   /** These options with config persisted under {@code dir}. */
   public MeshOptions withPersistDirectory(Path dir) {
-    return new MeshOptions(dir, lookupTimeout);
+    return new MeshOptions(dir, lookupTimeout, nanoClock);
+  }
+
+  /** These options with another monotonic clock. */
+  public MeshOptions withNanoClock(java.util.function.LongSupplier clock) {
+    return new MeshOptions(persistDirectory, lookupTimeout, clock);
   }
 }

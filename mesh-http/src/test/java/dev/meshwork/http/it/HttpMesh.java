@@ -45,8 +45,13 @@ final class HttpMesh implements AutoCloseable {
 
   /** A WireMock upstream answering every request with its own name (body) and status 200. */
   WireMockServer upstream(String service, String name, Map<String, String> labels) {
+    return upstream(service, name, labels, new com.github.tomakehurst.wiremock.extension.Extension[0]);
+  }
+
+  WireMockServer upstream(String service, String name, Map<String, String> labels,
+      com.github.tomakehurst.wiremock.extension.Extension... extensions) {
     WireMockServer w = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(20)
-        .jettyAcceptors(1).disableRequestJournal());
+        .jettyAcceptors(1).extensions(extensions));
     w.start();
     w.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody(name)));
     closing.add(w::stop);
@@ -97,6 +102,26 @@ final class HttpMesh implements AutoCloseable {
       counts.merge(get(client, url, headers), 1, Integer::sum);
     }
     return counts;
+  }
+
+  /** As {@link #distribution} from {@code threads} threads (requests that mostly wait on backoff). */
+  static Map<String, Integer> concurrentDistribution(OkHttpClient client, String url, int threads, int perThread)
+      throws InterruptedException {
+    Map<String, Integer> counts = new java.util.concurrent.ConcurrentHashMap<>();
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread w = new Thread(() -> {
+        for (int i = 0; i < perThread; i++) {
+          counts.merge(get(client, url, Map.of()), 1, Integer::sum);
+        }
+      }, "load-" + t);
+      workers.add(w);
+      w.start();
+    }
+    for (Thread w : workers) {
+      w.join(120_000);
+    }
+    return new HashMap<>(counts);
   }
 
   static double share(Map<String, Integer> counts, String... prefixes) {

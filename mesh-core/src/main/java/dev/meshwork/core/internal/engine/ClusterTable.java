@@ -28,11 +28,13 @@ final class ClusterTable {
 
   private final XdsClient xds;
   private final ClusterModel.Locality own;
+  private final java.util.function.LongSupplier nanoClock;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-  ClusterTable(XdsClient xds, ClusterModel.Locality own) {
+  ClusterTable(XdsClient xds, ClusterModel.Locality own, java.util.function.LongSupplier nanoClock) {
     this.xds = xds;
     this.own = own;
+    this.nanoClock = nanoClock;
   }
 
   /** The entry for a cluster, subscribing on first use. */
@@ -80,7 +82,7 @@ final class ClusterTable {
         if (!c.equals(config)) {
           // New thresholds or outlier settings start fresh counters, as in Envoy.
           breaker = ClusterCircuitBreaker.of(c);
-          outlier = c.outlier() == null ? null : new OutlierDetector(c.outlier(), System::nanoTime, () -> {});
+          outlier = c.outlier() == null ? null : new OutlierDetector(c.outlier(), nanoClock, () -> {});
         }
         config = c;
         if (!Objects.equals(edsName, c.edsServiceName())) {

@@ -45,8 +45,9 @@ public final class MeshEngine implements AutoCloseable {
         .collect(Collectors.toMap(ResourceParser::typeUrl, Function.identity()));
     this.xds = new XdsClient(new XdsClientConfig(settings, parsers, updates, options.persistDirectory(),
         Clock.systemUTC(), null, null, null));
-    this.clusters = new ClusterTable(xds, new ClusterModel.Locality(settings.region(), settings.zone(), settings.subZone()));
-    this.services = new ServiceTable(xds, clusters);
+    this.clusters = new ClusterTable(xds, new ClusterModel.Locality(settings.region(), settings.zone(), settings.subZone()),
+        options.nanoClock());
+    this.services = new ServiceTable(xds, clusters, options.nanoClock());
   }
 
   public static MeshEngine start(MeshSettings settings, MeshOptions options) {

@@ -14,12 +14,12 @@ import dev.meshwork.core.internal.route.RouteSelection;
  * @param rateLimiter null when the route is not rate limited
  */
 record RoutePolicies(RetryPolicy retry, FaultInjector fault, LocalRateLimiter rateLimiter, MirrorDecider mirrors) {
-  static RoutePolicies of(RouteSelection sel) {
+  static RoutePolicies of(RouteSelection sel, java.util.function.LongSupplier nanoClock) {
     var action = sel.route().action();
     return new RoutePolicies(
         action.retry() == null ? RetryPolicy.NONE : RetryPolicy.of(action.retry()),
         sel.fault() == null ? null : new FaultInjector(sel.fault()),
-        sel.rateLimit() == null ? null : new LocalRateLimiter(sel.route().name(), sel.rateLimit(), System::nanoTime),
+        sel.rateLimit() == null ? null : new LocalRateLimiter(sel.route().name(), sel.rateLimit(), nanoClock),
         action.mirrors().isEmpty() ? MirrorDecider.NONE : new MirrorDecider(action.mirrors()));
   }
 }

@@ -24,11 +24,13 @@ final class ServiceTable {
 
   private final XdsClient xds;
   private final ClusterTable clusters;
+  private final java.util.function.LongSupplier nanoClock;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-  ServiceTable(XdsClient xds, ClusterTable clusters) {
+  ServiceTable(XdsClient xds, ClusterTable clusters, java.util.function.LongSupplier nanoClock) {
     this.xds = xds;
     this.clusters = clusters;
+    this.nanoClock = nanoClock;
   }
 
   Entry entry(String listenerName) {
@@ -40,10 +42,11 @@ final class ServiceTable {
   }
 
   /** A service's routes at one config version. */
-  record State(Router router, ConcurrentHashMap<RouteSelection, RoutePolicies> policies) {
+  record State(Router router, ConcurrentHashMap<RouteSelection, RoutePolicies> policies,
+      java.util.function.LongSupplier nanoClock) {
     RoutePolicies policies(RouteSelection sel) {
       RoutePolicies p = policies.get(sel);
-      return p != null ? p : policies.computeIfAbsent(sel, RoutePolicies::of);
+      return p != null ? p : policies.computeIfAbsent(sel, s -> RoutePolicies.of(s, nanoClock));
     }
   }
 
@@ -117,7 +120,7 @@ final class ServiceTable {
           r.action().mirrors().forEach(m -> clusters.entry(m.cluster()));
         }
       }
-      state = new State(new Router(rc, listener), new ConcurrentHashMap<>());
+      state = new State(new Router(rc, listener), new ConcurrentHashMap<>(), nanoClock);
       resolved.complete(true);
     }
   }
