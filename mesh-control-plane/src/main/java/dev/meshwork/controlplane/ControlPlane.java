@@ -67,6 +67,9 @@ public final class ControlPlane implements AutoCloseable {
   private volatile MeshConfig config = MeshConfig.EMPTY;
   private volatile XdsResources served;
   private volatile ConfigStatus status;
+  // False during the registry warm-up after a start: nothing is served, so clients of a previous
+  // incarnation keep their config instead of seeing every registered endpoint vanish at once.
+  private volatile boolean warm;
   private ScheduledFuture<?> pendingReload;
   private long firstReloadRequest;
   private ScheduledFuture<?> pendingPush;
@@ -82,7 +85,8 @@ public final class ControlPlane implements AutoCloseable {
         this::requestPush);
     this.tracker = new ClientTracker(clock);
     this.served = XdsTranslator.translate(MeshConfig.EMPTY, List.of());
-    this.cache = new MeshCache(XdsSnapshot.of(served), tracker::subscriptionChanged);
+    this.warm = b.registryWarmup.isZero();
+    this.cache = new MeshCache(warm ? XdsSnapshot.of(served) : null, tracker::subscriptionChanged);
     this.status = new ConfigStatus(0, clock.instant(), List.of(), null);
   }
 
@@ -116,6 +120,13 @@ public final class ControlPlane implements AutoCloseable {
         .build()
         .start();
     sync.scheduleAtFixedRate(registry::expireLapsed, LEASE_SWEEP_MS, LEASE_SWEEP_MS, TimeUnit.MILLISECONDS);
+    if (!warm) {
+      log.info("registry warm-up: serving xDS in {} ms, once instances have re-registered", settings.registryWarmup.toMillis());
+      sync.schedule(() -> {
+        warm = true;
+        push();
+      }, settings.registryWarmup.toMillis(), TimeUnit.MILLISECONDS);
+    }
     if (settings.adminPort >= 0) {
       admin = AdminServer.start(new InetSocketAddress(settings.adminBindAddress, settings.adminPort), this::configStatus,
           () -> served, registry, tracker);
@@ -247,7 +258,9 @@ public final class ControlPlane implements AutoCloseable {
 
   private void publish(XdsResources next) {
     served = next;
-    cache.setSnapshot(XdsSnapshot.of(next));
+    if (warm) {
+      cache.setSnapshot(XdsSnapshot.of(next));
+    }
   }
 
   private void runOnSync(Runnable r) {
@@ -290,6 +303,7 @@ public final class ControlPlane implements AutoCloseable {
     private Duration defaultLeaseTtl = Duration.ofSeconds(10);
     private Duration minLeaseTtl = Duration.ofMillis(200);
     private Duration maxLeaseTtl = Duration.ofMinutes(5);
+    private Duration registryWarmup = Duration.ZERO;
 
     private Builder() {}
 
@@ -335,6 +349,20 @@ public final class ControlPlane implements AutoCloseable {
     /** Shortest lease granted (requests below are raised to it). */
     public Builder minLeaseTtl(Duration ttl) {
       this.minLeaseTtl = ttl;
+      return this;
+    }
+
+    /**
+     * How long after start to wait before serving xDS, so instances registered with a previous
+     * run (whose heartbeats now get NOT_FOUND) register again first; meanwhile clients keep their
+     * last config. Zero (the default when embedded) serves at once; the command line uses 4 s,
+     * a little over a third of the default lease (the heartbeat period).
+     */
+    public Builder registryWarmup(Duration warmup) {
+      if (warmup.isNegative()) {
+        throw new IllegalArgumentException("registryWarmup: " + warmup + " (expected: >= 0)");
+      }
+      this.registryWarmup = warmup;
       return this;
     }
 

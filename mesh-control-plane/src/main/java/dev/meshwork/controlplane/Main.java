@@ -12,7 +12,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
-    ControlPlane.Builder b = ControlPlane.builder().bindAddress("0.0.0.0");
+    ControlPlane.Builder b = ControlPlane.builder().bindAddress("0.0.0.0").registryWarmup(java.time.Duration.ofSeconds(4));
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String v = i + 1 < args.length ? args[i + 1] : null;
@@ -22,8 +22,9 @@ public final class Main {
         case "--admin-bind" -> b.adminBindAddress(require(a, v));
         case "--xds-port" -> b.xdsPort(Integer.parseInt(require(a, v)));
         case "--admin-port" -> b.adminPort(Integer.parseInt(require(a, v)));
+        case "--registry-warmup-ms" -> b.registryWarmup(java.time.Duration.ofMillis(Long.parseLong(require(a, v))));
         case "-h", "--help" -> {
-          System.out.println("usage: mesh-control-plane --config DIR [--bind 0.0.0.0] [--xds-port 15010] [--admin-bind 127.0.0.1] [--admin-port 15014]");
+          System.out.println("usage: mesh-control-plane --config DIR [--bind 0.0.0.0] [--xds-port 15010] [--admin-bind 127.0.0.1] [--admin-port 15014] [--registry-warmup-ms 4000]");
           return;
         }
         default -> {

@@ -218,4 +218,35 @@ class ControlPlaneTest {
       }
     }
   }
+
+  @Test
+  void registryWarmup_servesNothingUntilInstancesHadTimeToReRegister() throws Exception {
+    Files.writeString(tmp.resolve("mesh.yaml"), GOOD);
+    try (ControlPlane cp = ControlPlane.builder().configDirectory(tmp).xdsPort(0).adminPort(-1)
+        .registryWarmup(java.time.Duration.ofMillis(1500)).start()) {
+      long started = System.nanoTime();
+      ManagedChannel ch = Grpc.newChannelBuilder(cp.xdsTarget(), InsecureChannelCredentials.create()).build();
+      try {
+        LinkedBlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
+        StreamObserver<DiscoveryRequest> ads = AggregatedDiscoveryServiceGrpc.newStub(ch).streamAggregatedResources(
+            new StreamObserver<>() {
+              @Override public void onNext(DiscoveryResponse r) { responses.add(r); }
+              @Override public void onError(Throwable t) {}
+              @Override public void onCompleted() {}
+            });
+        // A client of the previous incarnation reconnects with the version it has.
+        ads.onNext(DiscoveryRequest.newBuilder().setNode(Node.newBuilder().setId("old-client"))
+            .setTypeUrl(Resources.V3.CLUSTER_TYPE_URL).setVersionInfo("version-from-before")
+            .addResourceNames("outbound|80|v1|reviews").build());
+        DiscoveryResponse r = responses.poll(5, TimeUnit.SECONDS);
+        long waitedMs = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(r != null, "served after the warm-up");
+        assertTrue(waitedMs >= 1400, "nothing may be served during the warm-up, got a response after " + waitedMs + " ms");
+        assertEquals(1, r.getResourcesCount());
+        ads.onCompleted();
+      } finally {
+        ch.shutdownNow();
+      }
+    }
+  }
 }

@@ -41,6 +41,7 @@ public final class MeshCache implements ConfigWatcher {
   }
 
   /**
+   * @param initial the first snapshot, or null to answer nothing until {@link #setSnapshot}
    * @param subscriptionChanged whether a request changed its stream's names (see {@link
    *     ClientTracker#subscriptionChanged}); such requests are always answered
    */
@@ -95,6 +96,11 @@ public final class MeshCache implements ConfigWatcher {
     XdsSnapshot snap;
     synchronized (this) {
       snap = snapshot;
+      if (snap == null) { // not serving yet (registry warm-up): clients keep what they have
+        watches.add(watch);
+        watch.setStop(() -> remove(watch));
+        return watch;
+      }
       ResourceType type = request.getResourceType();
       XdsSnapshot.TypeState state = snap.type(type);
       // A changed subscription is answered (absent names tell LDS/CDS clients "does not exist").
@@ -132,7 +138,7 @@ public final class MeshCache implements ConfigWatcher {
         requesterVersion, isWildcard, responseConsumer);
     DeltaResponse response;
     synchronized (this) {
-      response = deltaResponse(watch, snapshot);
+      response = snapshot == null ? null : deltaResponse(watch, snapshot);
       if (response == null) {
         deltaWatches.add(watch);
         watch.setStop(() -> remove(watch));
