@@ -37,6 +37,7 @@ final class HttpMesh implements AutoCloseable {
   final Path dir;
   final ControlPlane cp;
   private final List<AutoCloseable> closing = new ArrayList<>();
+  private final Map<String, MeshRegistration> registrations = new java.util.concurrent.ConcurrentHashMap<>();
 
   HttpMesh(Path tmp) throws IOException {
     dir = Files.createDirectories(tmp.resolve("config"));
@@ -50,14 +51,29 @@ final class HttpMesh implements AutoCloseable {
 
   WireMockServer upstream(String service, String name, Map<String, String> labels,
       com.github.tomakehurst.wiremock.extension.Extension... extensions) {
+    return upstream(service, name, labels, "", extensions);
+  }
+
+  /** An upstream registered with a locality ("zone" or "region/zone/subzone"). */
+  WireMockServer upstream(String service, String name, Map<String, String> labels, String locality,
+      com.github.tomakehurst.wiremock.extension.Extension... extensions) {
     WireMockServer w = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(20)
         .jettyAcceptors(1).extensions(extensions));
     w.start();
     w.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody(name)));
     closing.add(w::stop);
-    MeshSettings s = MeshSettings.builder().controlPlane(cp.xdsTarget()).service(service).instanceId(name).build();
-    closing.add(MeshRegistration.register(s, "127.0.0.1", w.port(), labels, Duration.ofSeconds(10)));
+    MeshSettings s = MeshSettings.builder().controlPlane(cp.xdsTarget()).service(service).instanceId(name)
+        .locality(locality).build();
+    MeshRegistration reg = MeshRegistration.register(s, "127.0.0.1", w.port(), labels, Duration.ofSeconds(10));
+    registrations.put(name, reg);
+    closing.add(reg);
     return w;
+  }
+
+  /** Deregisters an upstream (it leaves EDS at once) and stops it. */
+  void remove(String name, WireMockServer w) {
+    registrations.remove(name).close();
+    w.stop();
   }
 
   MeshHttp client() {
@@ -65,7 +81,13 @@ final class HttpMesh implements AutoCloseable {
   }
 
   MeshHttp client(MeshOptions options) {
-    MeshHttp h = MeshHttp.create(MeshSettings.builder().controlPlane(cp.xdsTarget()).service("test-client").build(), options);
+    return client(options, "");
+  }
+
+  /** A client in a locality (locality-aware routing prefers its own zone). */
+  MeshHttp client(MeshOptions options, String locality) {
+    MeshHttp h = MeshHttp.create(MeshSettings.builder().controlPlane(cp.xdsTarget()).service("test-client")
+        .locality(locality).build(), options);
     closing.add(h);
     return h;
   }

@@ -11,13 +11,13 @@ import java.util.List;
  * {@code ceil(minRingSize × its share of the weight)} points and the others proportionally more,
  * at most maxRingSize in all (here also at most {@value #RING_SIZE_CAP}, to bound memory).
  *
- * <p><b>Deviation:</b> the lightest endpoint never gets fewer than {@code minRingSize / 8} points
- * (128 by default). Envoy keeps the ring near minRingSize however many endpoints there are, so
- * each endpoint's point count depends on the endpoint count: removing one of ten adds points to
- * the other nine and moves about 16% of keys instead of 10%, and big clusters get lumpy (11
- * points each for 100 endpoints). Past 8 endpoints of equal weight our ring grows instead, an
- * endpoint's points depend only on its own weight, and removing one moves only its keys. Up to 8
- * endpoints of equal weight the ring is exactly Envoy's and gRPC's.
+ * <p><b>Deviation:</b> the lightest endpoint always gets {@code minRingSize / 8} points (128 by
+ * default) and the others proportionally more, so an endpoint's points depend only on the
+ * weights, never on how many endpoints there are. Envoy instead keeps the ring near minRingSize,
+ * so each endpoint's point count depends on the endpoint count and removing one endpoint also
+ * moves keys between the remaining ones (about 16% of them when one of ten goes). Here removing
+ * an endpoint moves only its own keys. The price: the ring differs from Envoy's and gRPC's, so an
+ * HTTP client and a gRPC client may map the same key to different endpoints.
  *
  * <p>We always hash with xxHash64 (Envoy's and gRPC's default), also when the cluster asks for
  * MURMUR_HASH_2: placement then differs from an Envoy using murmur, the properties do not.
@@ -54,8 +54,8 @@ final class RingHashPicker implements Picker {
     }
     double minNormalized = minWeight / total;
     long max = Math.min(maxRingSize, RING_SIZE_CAP);
-    // Envoy's count for the lightest endpoint, but not below minRingSize / 8 (see class doc).
-    long lightest = Math.max((long) Math.ceil(minNormalized * minRingSize), (minRingSize + 7) / 8);
+    // A fixed count for the lightest endpoint, whatever the endpoint count (see class doc).
+    long lightest = (minRingSize + 7) / 8;
     double scale = Math.min(lightest / minNormalized, max);
     int ringSize = (int) Math.ceil(scale);
     long[] hashes = new long[ringSize + eps.length]; // running sums may round up by one per endpoint

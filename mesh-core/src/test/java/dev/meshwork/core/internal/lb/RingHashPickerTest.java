@@ -52,12 +52,18 @@ class RingHashPickerTest {
   }
 
   @Test
-  void ringSize_envoysUpToEightEndpoints_thenGrowing() {
-    assertEquals(1026, ring(eps(3)).size(), "Envoy: 3 × ceil(1024 / 3)");
-    assertEquals(1024, ring(eps(8)).size(), "Envoy: 8 × 128");
-    assertEquals(10 * 128, ring(eps(10)).size(), "Envoy would give 10 × 103");
-    assertEquals(64, new RingHashPicker(eps(4), 64, 100, random).size());
-    assertEquals(100, new RingHashPicker(eps(4), 100, 100, random).size(), "capped by maxRingSize");
+  void ringSize_isAFixedCountPerEndpoint_independentOfHowManyThereAre() {
+    assertEquals(3 * 128, ring(eps(3)).size(), "minRingSize / 8 points each");
+    assertEquals(8 * 128, ring(eps(8)).size());
+    assertEquals(10 * 128, ring(eps(10)).size());
+    assertEquals(4 * 8, new RingHashPicker(eps(4), 64, 100, random).size());
+    assertEquals(100, new RingHashPicker(eps(40), 1024, 100, random).size(), "capped by maxRingSize");
+  }
+
+  @Test
+  void removingOneOfFour_movesOnlyItsKeys() {
+    double[] r = ConsistentHashing.remap(this::ring, eps(4), ep(2), keys(20_000));
+    assertEquals(0.0, r[1], "no key moved between the remaining endpoints");
   }
 
   @Test
