@@ -3,6 +3,8 @@ package dev.meshwork.grpc;
 import dev.meshwork.core.MeshSettings;
 import dev.meshwork.grpc.internal.LeasedChannel;
 import dev.meshwork.grpc.internal.MeshXdsClients;
+import dev.meshwork.grpc.internal.RateLimitInterceptor;
+import dev.meshwork.grpc.internal.SharedMeshes;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -17,7 +19,9 @@ import java.util.function.Consumer;
  * channel: routes, clusters, endpoints and policies come from the control plane over ADS. The
  * xDS bootstrap is generated in process from {@link MeshSettings}: no file, no environment
  * variable, and two meshes (or two test control planes) can live in one JVM. Channels made from
- * equal settings share one xDS client (one ADS stream).
+ * equal settings share one xDS client (one ADS stream). Local rate limits, which grpc-xds does not
+ * implement, are applied by mesh-core's engine (a second, shared stream to the same control plane)
+ * and fail a call with UNAVAILABLE before anything is sent.
  *
  * <p>Thread-safe. Channels are the caller's to shut down; shutting down the last channel of a
  * settings closes its xDS client.
@@ -43,13 +47,16 @@ public final class MeshChannels {
       throw new IllegalArgumentException("service: \"" + service + "\" (expected: a service host name such as reviews)");
     }
     MeshXdsClients.Lease lease = MeshXdsClients.acquire(settings);
+    SharedMeshes.Lease mesh = SharedMeshes.acquire(settings);
     try {
       ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder("xds:///" + service, credentials)
-          .setNameResolverArg(XdsNameResolverProvider.XDS_CLIENT_SUPPLIER, lease::client);
+          .setNameResolverArg(XdsNameResolverProvider.XDS_CLIENT_SUPPLIER, lease::client)
+          .intercept(new RateLimitInterceptor(mesh.mesh(), service));
       customizer.accept(builder);
-      return new LeasedChannel(builder.build(), lease);
+      return new LeasedChannel(builder.build(), lease, mesh);
     } catch (RuntimeException e) {
       lease.release();
+      mesh.release();
       throw e;
     }
   }

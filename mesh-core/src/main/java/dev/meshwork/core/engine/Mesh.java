@@ -49,6 +49,17 @@ public final class Mesh implements AutoCloseable {
     return engine.call(host, request, attempt);
   }
 
+  /**
+   * Applies only the route's admission policy (local rate limit) without sending anything: for
+   * transports that route by themselves, such as grpc-xds channels. Never waits for config: a
+   * service whose routes are not known yet is admitted.
+   *
+   * @throws MeshRejectedException kind RATE_LIMITED when the route's token bucket is empty
+   */
+  public void admit(String host, MeshRequest request) throws MeshRejectedException {
+    engine.admit(host, request);
+  }
+
   /** Set while running on config persisted earlier that no control plane has confirmed yet. */
   public Optional<Instant> staleSince() {
     return engine.staleSince();

@@ -7,20 +7,23 @@ import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import java.util.concurrent.TimeUnit;
 
-/** A channel that gives its xDS client reference back when it is shut down. */
+/** A channel that gives its xDS client and mesh references back when it is shut down. */
 public final class LeasedChannel extends ManagedChannel {
   private final ManagedChannel delegate;
   private final MeshXdsClients.Lease lease;
+  private final SharedMeshes.Lease mesh;
 
-  public LeasedChannel(ManagedChannel delegate, MeshXdsClients.Lease lease) {
+  public LeasedChannel(ManagedChannel delegate, MeshXdsClients.Lease lease, SharedMeshes.Lease mesh) {
     this.delegate = delegate;
     this.lease = lease;
+    this.mesh = mesh;
   }
 
   @Override
   public ManagedChannel shutdown() {
     delegate.shutdown();
     lease.release();
+    mesh.release();
     return this;
   }
 
@@ -28,6 +31,7 @@ public final class LeasedChannel extends ManagedChannel {
   public ManagedChannel shutdownNow() {
     delegate.shutdownNow();
     lease.release();
+    mesh.release();
     return this;
   }
 

@@ -74,6 +74,19 @@ final class CallRunner {
     }
   }
 
+  /** The rate limit alone (transports that route themselves). */
+  static void admit(String host, ServiceTable.State svc, MeshRequest req) throws MeshRejectedException {
+    RandomGenerator random = ThreadLocalRandom.current();
+    RouteSelection sel = svc.router().select(host, req, random.nextLong() & Long.MAX_VALUE);
+    if (sel == null) {
+      return; // the transport's own router reports missing routes
+    }
+    RoutePolicies policies = svc.policies(sel);
+    if (policies.rateLimiter() != null && !policies.rateLimiter().tryAcquire(random)) {
+      throw policies.rateLimiter().rejection();
+    }
+  }
+
   private static <R> R attempts(RouteSelection sel, RetryPolicy retry, ClusterState cluster,
       ClusterCircuitBreaker.Permit permit, long deadline, MeshRequest req, Attempt<R> attempt, RandomGenerator random)
       throws IOException {

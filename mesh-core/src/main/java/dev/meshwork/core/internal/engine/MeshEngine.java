@@ -80,6 +80,13 @@ public final class MeshEngine implements AutoCloseable {
     return CallRunner.run(host, state, clusters, deadline, request, attempt);
   }
 
+  public void admit(String host, MeshRequest request) throws MeshRejectedException {
+    ServiceTable.State state = services.entry(host).state;
+    if (state != null) {
+      CallRunner.admit(host, state, request);
+    }
+  }
+
   public Optional<Instant> staleSince() {
     return xds.staleSince();
   }
