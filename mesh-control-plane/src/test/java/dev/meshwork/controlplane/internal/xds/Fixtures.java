@@ -8,6 +8,7 @@ import dev.meshwork.controlplane.internal.model.HttpMatch;
 import dev.meshwork.controlplane.internal.model.HttpRoute;
 import dev.meshwork.controlplane.internal.model.Locality;
 import dev.meshwork.controlplane.internal.model.MeshConfig;
+import dev.meshwork.controlplane.internal.model.Mirror;
 import dev.meshwork.controlplane.internal.model.Retries;
 import dev.meshwork.controlplane.internal.model.ServiceEntry;
 import dev.meshwork.controlplane.internal.model.Source;
@@ -126,6 +127,7 @@ final class Fixtures {
     Duration timeout;
     Retries retries;
     Fault fault;
+    final List<Mirror> mirrors = new ArrayList<>();
 
     Route(List<Destination> destinations) {
       this.destinations = destinations;
@@ -156,8 +158,13 @@ final class Fixtures {
       return this;
     }
 
+    Route mirror(Destination d, double percentage) {
+      mirrors.add(new Mirror(d, percentage));
+      return this;
+    }
+
     HttpRoute build() {
-      return new HttpRoute(name, matches, destinations, timeout, retries, fault);
+      return new HttpRoute(name, matches, destinations, timeout, retries, fault, mirrors);
     }
   }
 

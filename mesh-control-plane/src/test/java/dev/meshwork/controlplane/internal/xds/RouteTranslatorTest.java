@@ -259,4 +259,33 @@ class RouteTranslatorTest {
     MeshConfig explicit = config(se("reviews", 9080, 9090), vs("reviews", route(Fixtures.dest("reviews", 9090))));
     assertEquals("outbound|9090||reviews", routes(explicit, "reviews:9080").get(0).getRoute().getCluster());
   }
+
+  @Test
+  void mirror_becomesRequestMirrorPolicy_percentPerMillion_likeIstiod() {
+    MeshConfig c = config(
+        vs("reviews", route(dest("reviews", "v1", 100)).mirror(dest("reviews", "v2", 100), 50)),
+        dr("reviews", NO_POLICY, subset("v1", Map.of()), subset("v2", Map.of())));
+    List<RouteAction.RequestMirrorPolicy> mirrors = only(c).getRoute().getRequestMirrorPoliciesList();
+    assertEquals(1, mirrors.size());
+    assertEquals("outbound|80|v2|reviews", mirrors.get(0).getCluster());
+    FractionalPercent pct = mirrors.get(0).getRuntimeFraction().getDefaultValue();
+    assertEquals(500_000, pct.getNumerator());
+    assertEquals(FractionalPercent.DenominatorType.MILLION, pct.getDenominator());
+  }
+
+  @Test
+  void mirrors_keepOrder_resolvePortsLikeDestinations_andZeroPercentEmitsNothing() {
+    MeshConfig c = config(se("reviews", 9080, 9090), se("audit", 7000),
+        vs("reviews", route(dest("reviews"))
+            .mirror(dest("audit"), 100)
+            .mirror(dest("reviews", 9090), 0.0001)
+            .mirror(dest("ratings"), 0)));
+    for (String listener : List.of("reviews", "reviews:9090")) {
+      List<RouteAction.RequestMirrorPolicy> m = routes(c, listener).get(0).getRoute().getRequestMirrorPoliciesList();
+      assertEquals(List.of("outbound|7000||audit", "outbound|9090||reviews"),
+          m.stream().map(RouteAction.RequestMirrorPolicy::getCluster).toList(), listener);
+      assertEquals(1_000_000, m.get(0).getRuntimeFraction().getDefaultValue().getNumerator());
+      assertEquals(1, m.get(1).getRuntimeFraction().getDefaultValue().getNumerator());
+    }
+  }
 }
