@@ -7,6 +7,7 @@ import dev.meshwork.controlplane.internal.config.Parsed.VirtualServiceDoc;
 import dev.meshwork.controlplane.internal.model.Destination;
 import dev.meshwork.controlplane.internal.model.HttpMatch;
 import dev.meshwork.controlplane.internal.model.HttpRoute;
+import dev.meshwork.controlplane.internal.model.LocalRateLimit;
 import dev.meshwork.controlplane.internal.model.VirtualService;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +38,8 @@ final class VirtualServiceParser {
 
   private VirtualServiceParser() {}
 
-  static VirtualServiceDoc parse(DocContext ctx, JsonNode specNode) {
+  /** @param rateLimit the validated {@code ratelimit.meshwork.dev/local} annotation, or null */
+  static VirtualServiceDoc parse(DocContext ctx, JsonNode specNode, LocalRateLimit rateLimit) {
     ObjectReader spec = ObjectReader.of(ctx, "spec", specNode, SPEC);
     Map<String, String> hostPaths = Fields.hosts(ctx, spec);
     if (spec.has("gateways") && !spec.stringList("gateways").equals(List.of("mesh"))) {
@@ -55,7 +57,7 @@ final class VirtualServiceParser {
         routes.add(route);
       }
     }
-    VirtualService vs = new VirtualService(ctx.source(), List.copyOf(hostPaths.keySet()), routes);
+    VirtualService vs = new VirtualService(ctx.source(), List.copyOf(hostPaths.keySet()), routes, rateLimit);
     return new VirtualServiceDoc(vs, hostPaths, refs);
   }
 

@@ -40,6 +40,8 @@ import java.util.List;
  * fraction per million (50% is 500000/MILLION; 100% when the YAML gives none). A 0% mirror emits
  * nothing. gRPC clients ignore mirror policies; our HTTP client sends the copies with the
  * authority suffixed {@code -shadow}, as Envoy does.
+ *
+ * <p>A VirtualService's local rate limit goes on each of its routes ({@link RateLimitTranslator}).
  */
 final class RouteTranslator {
   static final String DEFAULT_ROUTE_NAME = "default";
@@ -138,6 +140,9 @@ final class RouteTranslator {
     HTTPFault fault = FaultTranslator.fault(http.fault());
     if (fault != null) {
       out.putTypedPerFilterConfig(XdsNames.FAULT_FILTER, Any.pack(fault));
+    }
+    if (vs.localRateLimit() != null) {
+      out.putTypedPerFilterConfig(XdsNames.LOCAL_RATE_LIMIT_FILTER, RateLimitTranslator.perRoute(vs.localRateLimit()));
     }
     return out.setRoute(action).build();
   }

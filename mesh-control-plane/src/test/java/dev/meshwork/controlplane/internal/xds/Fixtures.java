@@ -6,6 +6,7 @@ import dev.meshwork.controlplane.internal.model.Endpoint;
 import dev.meshwork.controlplane.internal.model.Fault;
 import dev.meshwork.controlplane.internal.model.HttpMatch;
 import dev.meshwork.controlplane.internal.model.HttpRoute;
+import dev.meshwork.controlplane.internal.model.LocalRateLimit;
 import dev.meshwork.controlplane.internal.model.Locality;
 import dev.meshwork.controlplane.internal.model.MeshConfig;
 import dev.meshwork.controlplane.internal.model.Mirror;
@@ -54,7 +55,12 @@ final class Fixtures {
   }
 
   static VirtualService vs(String host, Route... routes) {
-    return new VirtualService(source("VirtualService", host), List.of(host), Arrays.stream(routes).map(Route::build).toList());
+    return vs(host, null, routes);
+  }
+
+  static VirtualService vs(String host, LocalRateLimit rateLimit, Route... routes) {
+    return new VirtualService(source("VirtualService", host), List.of(host), Arrays.stream(routes).map(Route::build).toList(),
+        rateLimit);
   }
 
   static Route route(Destination... destinations) {

@@ -22,6 +22,7 @@ import dev.meshwork.controlplane.internal.model.MeshConfig;
 import dev.meshwork.controlplane.internal.model.Retries;
 import dev.meshwork.controlplane.internal.model.StringMatch;
 import dev.meshwork.controlplane.internal.model.TrafficPolicy;
+import io.envoyproxy.envoy.config.route.v3.FilterConfig;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -29,7 +30,9 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.type.v3.FractionalPercent;
+import io.envoyproxy.envoy.type.v3.StatusCode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -287,5 +290,29 @@ class RouteTranslatorTest {
       assertEquals(1_000_000, m.get(0).getRuntimeFraction().getDefaultValue().getNumerator());
       assertEquals(1, m.get(1).getRuntimeFraction().getDefaultValue().getNumerator());
     }
+  }
+
+  @Test
+  void localRateLimit_goesOnEveryRoute_asAnOptionalFilterConfigWithTheBucket() throws Exception {
+    MeshConfig c = config(vs("reviews", new dev.meshwork.controlplane.internal.model.LocalRateLimit(100, Duration.ofSeconds(1), 200),
+        route(dest("reviews")).match(match().uri(prefix("/a"))).match(match().uri(prefix("/b"))),
+        route(dest("ratings"))));
+    List<Route> routes = routes(c, "reviews");
+    assertEquals(3, routes.size());
+    for (Route r : routes) {
+      FilterConfig wrapper = r.getTypedPerFilterConfigOrThrow("envoy.filters.http.local_ratelimit").unpack(FilterConfig.class);
+      assertTrue(wrapper.getIsOptional(), "gRPC skips an optional per-route config of a filter it lacks");
+      LocalRateLimit l = wrapper.getConfig().unpack(LocalRateLimit.class);
+      assertEquals("http_local_rate_limiter", l.getStatPrefix());
+      assertEquals(200, l.getTokenBucket().getMaxTokens());
+      assertEquals(100, l.getTokenBucket().getTokensPerFill().getValue());
+      assertEquals(Durations.fromSeconds(1), l.getTokenBucket().getFillInterval());
+      for (var pct : List.of(l.getFilterEnabled(), l.getFilterEnforced())) {
+        assertEquals(100, pct.getDefaultValue().getNumerator());
+        assertEquals(FractionalPercent.DenominatorType.HUNDRED, pct.getDefaultValue().getDenominator());
+      }
+      assertEquals(StatusCode.TooManyRequests, l.getStatus().getCode());
+    }
+    assertEquals(0, routes(config(vs("reviews", route(dest("reviews")))), "reviews").get(0).getTypedPerFilterConfigCount());
   }
 }
