@@ -2,6 +2,7 @@ package dev.meshwork.controlplane.internal.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwork.controlplane.internal.model.LocalRateLimit;
+import dev.meshwork.controlplane.internal.model.RetryBudget;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -22,8 +23,17 @@ final class Annotations {
   static final String DOMAIN = "meshwork.dev";
   /** VirtualService: a token bucket for every route, {@code "100/1s"} or {@code "100/1s burst 200"}. */
   static final String LOCAL_RATE_LIMIT = "ratelimit." + DOMAIN + "/local";
+  /** DestinationRule: the retry budget's share of active requests, {@code "20"} (percent, 0 < p <= 100). */
+  static final String RETRY_BUDGET_PERCENT = "retrybudget." + DOMAIN + "/percent";
+  /** DestinationRule: concurrent retries always allowed by the retry budget, {@code "3"}. */
+  static final String RETRY_BUDGET_MIN = "retrybudget." + DOMAIN + "/min-concurrency";
   /** Each known key and the kind it applies to. */
-  private static final Map<String, String> KNOWN = Map.of(LOCAL_RATE_LIMIT, "VirtualService");
+  private static final Map<String, String> KNOWN = Map.of(
+      LOCAL_RATE_LIMIT, "VirtualService",
+      RETRY_BUDGET_PERCENT, "DestinationRule",
+      RETRY_BUDGET_MIN, "DestinationRule");
+  private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,6})?");
+  private static final Pattern COUNT = Pattern.compile("[0-9]{1,10}");
   private static final Pattern RATE = Pattern.compile("\\s*([0-9]{1,10})\\s*/\\s*(\\S+?)(?:\\s+burst\\s+([0-9]{1,10}))?\\s*");
   private static final String RATE_SYNTAX = "<tokens>/<interval> [burst <max tokens>], e.g. \"100/1s\" or \"100/1s burst 200\"";
   /** Envoy's token bucket counts are uint32. */
@@ -105,6 +115,47 @@ final class Annotations {
       return null;
     }
     return new LocalRateLimit(tokens, fill, max);
+  }
+
+  /**
+   * The DestinationRule's retry budget; null when neither annotation is set, or when one is invalid
+   * (reported). A missing half takes Envoy's default (20%, 3).
+   */
+  static RetryBudget retryBudget(DocContext ctx, Map<String, String> annotations) {
+    String percentText = annotations.get(RETRY_BUDGET_PERCENT);
+    String minText = annotations.get(RETRY_BUDGET_MIN);
+    if (percentText == null && minText == null) {
+      return null;
+    }
+    double percent = RetryBudget.DEFAULT.percent();
+    int min = RetryBudget.DEFAULT.minRetryConcurrency();
+    boolean ok = true;
+    if (percentText != null) {
+      String t = percentText.trim();
+      double p = DECIMAL.matcher(t).matches() ? Double.parseDouble(t) : -1;
+      if (p <= 0 || p > 100) {
+        ctx.error(path(RETRY_BUDGET_PERCENT), Texts.quote(percentText)
+            + " is not a budget percentage (expected a number > 0 and <= 100, e.g. \"20\")");
+        ok = false;
+      }
+      percent = p;
+    }
+    if (minText != null) {
+      String t = minText.trim();
+      long m = COUNT.matcher(t).matches() ? Long.parseLong(t) : -1;
+      if (m < 0 || m > Integer.MAX_VALUE) {
+        ctx.error(path(RETRY_BUDGET_MIN), Texts.quote(minText)
+            + " is not a retry count (expected an integer 0.." + Integer.MAX_VALUE + ", e.g. \"3\")");
+        ok = false;
+      }
+      min = (int) m;
+    }
+    return ok ? new RetryBudget(percent, min) : null;
+  }
+
+  /** The path of whichever retry budget annotation is set (for errors about the budget as a whole). */
+  static String retryBudgetPath(Map<String, String> annotations) {
+    return path(annotations.containsKey(RETRY_BUDGET_PERCENT) ? RETRY_BUDGET_PERCENT : RETRY_BUDGET_MIN);
   }
 
   private static String known() {

@@ -87,7 +87,7 @@ final class DocumentReader {
         }
       }
       case "DestinationRule" -> {
-        DestinationRule dr = DestinationRuleParser.parse(ctx, spec);
+        DestinationRule dr = DestinationRuleParser.parse(ctx, spec, annotations);
         if (dr != null && !duplicate) {
           out.destinationRules.add(dr);
         }

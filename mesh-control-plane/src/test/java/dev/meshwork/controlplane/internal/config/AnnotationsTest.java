@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshwork.controlplane.internal.model.LocalRateLimit;
+import dev.meshwork.controlplane.internal.model.RetryBudget;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +63,7 @@ class AnnotationsTest {
     LoadResult r = vs("{ratelimit.meshwork.dev/locl: \"1/1s\", RateLimit.Meshwork.dev/local: \"1/1s\", meshwork.dev/x: y, "
         + "ratelimit.meshwork.dev: \"1/1s\"}");
     assertError(r, "vs.yaml doc 0 VirtualService default/reviews: metadata.annotations.ratelimit.meshwork.dev/locl: "
-        + "unknown Meshwork annotation (known: ratelimit.meshwork.dev/local on VirtualService)");
+        + "unknown Meshwork annotation (known: ratelimit.meshwork.dev/local on VirtualService, ");
     assertError(r, "metadata.annotations.RateLimit.Meshwork.dev/local: unknown Meshwork annotation");
     assertError(r, "metadata.annotations.meshwork.dev/x: unknown Meshwork annotation");
     assertError(r, "metadata.annotations.ratelimit.meshwork.dev: unknown Meshwork annotation");
@@ -85,5 +86,62 @@ class AnnotationsTest {
     assertFalse(Annotations.isMeshwork("notmeshwork.dev/x"));
     assertFalse(Annotations.isMeshwork("example.com/meshwork.dev"));
     assertFalse(Annotations.isMeshwork("note"));
+  }
+
+  /** DestinationRule default/reviews in dr.yaml doc 0 with the given annotations and trafficPolicy (flow mappings). */
+  private static LoadResult dr(String annotations, String trafficPolicy) {
+    return load("dr.yaml", """
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata:
+          name: reviews
+          annotations: %s
+        spec:
+          host: reviews
+          trafficPolicy: %s
+          subsets:
+          - name: v1
+            labels: {version: v1}
+        """.formatted(annotations, trafficPolicy));
+  }
+
+  private static RetryBudget budget(String annotations) {
+    return assertOk(dr(annotations, "{loadBalancer: {simple: ROUND_ROBIN}}")).destinationRules().get(0).retryBudget();
+  }
+
+  @Test
+  void retryBudget_percentAndMinConcurrency_eachDefaultingToEnvoys() {
+    assertNull(budget("{}"));
+    assertEquals(new RetryBudget(50, 10), budget("{retrybudget.meshwork.dev/percent: \"50\", retrybudget.meshwork.dev/min-concurrency: \"10\"}"));
+    assertEquals(new RetryBudget(12.5, 3), budget("{retrybudget.meshwork.dev/percent: \"12.5\"}"));
+    assertEquals(new RetryBudget(100, 3), budget("{retrybudget.meshwork.dev/percent: \"100\"}"));
+    assertEquals(new RetryBudget(20, 0), budget("{retrybudget.meshwork.dev/min-concurrency: \"0\"}"));
+  }
+
+  @Test
+  void badRetryBudget_isAnErrorAtTheAnnotation() {
+    String percent = "dr.yaml doc 0 DestinationRule default/reviews: metadata.annotations.retrybudget.meshwork.dev/percent: ";
+    for (String bad : new String[] {"0", "100.5", "-5", "abc", "20%", ""}) {
+      assertError(dr("{retrybudget.meshwork.dev/percent: \"" + bad + "\"}", "{loadBalancer: {simple: ROUND_ROBIN}}"),
+          percent + "\"" + bad + "\" is not a budget percentage (expected a number > 0 and <= 100, e.g. \"20\")");
+    }
+    for (String bad : new String[] {"-1", "2.5", "3000000000", "three"}) {
+      assertError(dr("{retrybudget.meshwork.dev/min-concurrency: \"" + bad + "\"}", "{loadBalancer: {simple: ROUND_ROBIN}}"),
+          "metadata.annotations.retrybudget.meshwork.dev/min-concurrency: \"" + bad + "\" is not a retry count");
+    }
+    assertError(dr("{retrybudget.meshwork.dev/percentage: \"20\"}", "{loadBalancer: {simple: ROUND_ROBIN}}"),
+        "metadata.annotations.retrybudget.meshwork.dev/percentage: unknown Meshwork annotation (known: "
+            + "ratelimit.meshwork.dev/local on VirtualService, retrybudget.meshwork.dev/min-concurrency on DestinationRule, "
+            + "retrybudget.meshwork.dev/percent on DestinationRule)");
+    assertError(vs("{retrybudget.meshwork.dev/percent: \"20\"}"),
+        "metadata.annotations.retrybudget.meshwork.dev/percent: applies to DestinationRule only, not VirtualService");
+  }
+
+  @Test
+  void retryBudget_nextToMaxRetries_isAnError_sinceEnvoyWouldIgnoreMaxRetries() {
+    assertError(dr("{retrybudget.meshwork.dev/min-concurrency: \"5\"}", "{connectionPool: {http: {maxRetries: 10}}}"),
+        "metadata.annotations.retrybudget.meshwork.dev/min-concurrency: a retry budget replaces connectionPool.http.maxRetries "
+            + "(set at spec.trafficPolicy.connectionPool.http.maxRetries); set only one");
+    assertOk(dr("{}", "{connectionPool: {http: {maxRetries: 10}}}"));
   }
 }

@@ -96,7 +96,7 @@ final class Fixtures {
   }
 
   static DestinationRule dr(String host, TrafficPolicy policy, Subset... subsets) {
-    return new DestinationRule(source("DestinationRule", host), host, policy, List.of(subsets));
+    return new DestinationRule(source("DestinationRule", host), host, policy, List.of(subsets), null);
   }
 
   static Subset subset(String name, Map<String, String> labels) {
