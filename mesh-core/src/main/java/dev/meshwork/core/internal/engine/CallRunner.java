@@ -10,7 +10,6 @@ import dev.meshwork.core.internal.model.ClusterModel;
 import dev.meshwork.core.internal.policy.AttemptOutcome;
 import dev.meshwork.core.internal.policy.ClusterCircuitBreaker;
 import dev.meshwork.core.internal.policy.FaultDecision;
-import dev.meshwork.core.internal.policy.RetryBudget;
 import dev.meshwork.core.internal.policy.RetryPolicy;
 import dev.meshwork.core.internal.route.RouteSelection;
 import java.io.IOException;
@@ -66,13 +65,11 @@ final class CallRunner {
     } else {
       deadlineNanos = Long.MAX_VALUE;
     }
+    // The permit counts the request as active, once, for max_requests and the retry budget alike.
     ClusterCircuitBreaker.Permit permit = cluster.breaker().acquire();
-    RetryBudget budget = cluster.breaker().retryBudget();
-    budget.requestStarted();
     try {
       return attempts(sel, policies.retry(), cluster, permit, deadlineNanos, req, attempt, random);
     } finally {
-      budget.requestFinished();
       permit.close();
     }
   }
