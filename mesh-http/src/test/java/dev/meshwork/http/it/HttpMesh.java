@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.matching.RequestPattern;
 import dev.meshwork.controlplane.ControlPlane;
 import dev.meshwork.core.MeshRegistration;
 import dev.meshwork.core.MeshSettings;
@@ -45,10 +46,20 @@ final class HttpMesh implements AutoCloseable {
 
   /** A WireMock upstream answering every request with its own name (body) and status 200. */
   WireMockServer upstream(String service, String name, Map<String, String> labels) {
-    WireMockServer w = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(20)
-        .jettyAcceptors(1).disableRequestJournal());
+    return upstream(service, name, labels, 200, false);
+  }
+
+  /**
+   * A WireMock upstream answering every request with its own name (body) and {@code status}.
+   *
+   * @param journal keep a request journal, to count and inspect what the upstream received
+   *     ({@link #received}, {@link WireMockServer#getAllServeEvents()})
+   */
+  WireMockServer upstream(String service, String name, Map<String, String> labels, int status, boolean journal) {
+    var options = options().dynamicPort().bindAddress("127.0.0.1").containerThreads(20).jettyAcceptors(1);
+    WireMockServer w = new WireMockServer(journal ? options : options.disableRequestJournal());
     w.start();
-    w.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody(name)));
+    w.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(status).withBody(name)));
     closing.add(w::stop);
     MeshSettings s = MeshSettings.builder().controlPlane(cp.xdsTarget()).service(service).instanceId(name).build();
     closing.add(MeshRegistration.register(s, "127.0.0.1", w.port(), labels, Duration.ofSeconds(10)));
@@ -89,6 +100,43 @@ final class HttpMesh implements AutoCloseable {
     } catch (IOException e) {
       return "ERROR:" + e.getClass().getSimpleName();
     }
+  }
+
+  /** One GET's body (any status), or the IOException it failed with (e.g. a MeshRejectedException). */
+  record Outcome(int status, String body, IOException failure) {
+    boolean ok() {
+      return failure == null && status == 200;
+    }
+  }
+
+  static Outcome call(OkHttpClient client, String url) {
+    try (Response r = client.newCall(new Request.Builder().url(url).build()).execute()) {
+      return new Outcome(r.code(), r.body().string(), null);
+    } catch (IOException e) {
+      return new Outcome(0, null, e);
+    }
+  }
+
+  /** Requests a journaling upstream has received so far. */
+  static int received(WireMockServer w) {
+    return w.countRequestsMatching(RequestPattern.everything()).getCount();
+  }
+
+  /**
+   * Waits, bounded, until the client's asynchronous calls (request mirrors are enqueued on its
+   * dispatcher) have finished and the upstreams' request counts stop moving.
+   */
+  static void awaitQuiet(OkHttpClient client, List<WireMockServer> upstreams, long timeoutMillis) {
+    int[] last = {-1};
+    await("mirrored requests to finish", () -> {
+      if (client.dispatcher().runningCallsCount() + client.dispatcher().queuedCallsCount() > 0) {
+        return false;
+      }
+      int now = upstreams.stream().mapToInt(HttpMesh::received).sum();
+      boolean stable = now == last[0];
+      last[0] = now;
+      return stable;
+    }, timeoutMillis);
   }
 
   static Map<String, Integer> distribution(OkHttpClient client, String url, Map<String, String> headers, int n) {
