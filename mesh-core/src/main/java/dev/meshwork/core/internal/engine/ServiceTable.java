@@ -6,6 +6,7 @@ import dev.meshwork.core.internal.route.Router;
 import dev.meshwork.core.internal.xds.ResourceWatcher;
 import dev.meshwork.core.internal.xds.TypeUrls;
 import dev.meshwork.core.internal.xds.XdsClient;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -39,11 +40,26 @@ final class ServiceTable {
     });
   }
 
-  /** A service's routes at one config version. */
-  record State(Router router, ConcurrentHashMap<RouteSelection, RoutePolicies> policies) {
+  /**
+   * A service's routes at one config version. Policies belong to a route, as in Envoy (one token
+   * bucket per route however many weighted clusters it has), and are cached per selection.
+   */
+  record State(Router router, ConcurrentHashMap<RouteSelection, RoutePolicies> policies,
+      Map<RouteModel.Route, RoutePolicies> byRoute) {
+    State(Router router) {
+      this(router, new ConcurrentHashMap<>(), new IdentityHashMap<>());
+    }
+
     RoutePolicies policies(RouteSelection sel) {
       RoutePolicies p = policies.get(sel);
-      return p != null ? p : policies.computeIfAbsent(sel, RoutePolicies::of);
+      return p != null ? p : policies.computeIfAbsent(sel, this::forRoute);
+    }
+
+    /** The route's policies, shared by all its selections (first use only; the route by identity). */
+    private RoutePolicies forRoute(RouteSelection sel) {
+      synchronized (byRoute) {
+        return byRoute.computeIfAbsent(sel.route(), r -> RoutePolicies.of(sel));
+      }
     }
   }
 
@@ -117,7 +133,7 @@ final class ServiceTable {
           r.action().mirrors().forEach(m -> clusters.entry(m.cluster()));
         }
       }
-      state = new State(new Router(rc, listener), new ConcurrentHashMap<>());
+      state = new State(new Router(rc, listener));
       resolved.complete(true);
     }
   }
