@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.matching.RequestPattern;
 import dev.meshwork.controlplane.ControlPlane;
 import dev.meshwork.core.MeshRegistration;
 import dev.meshwork.core.MeshSettings;
@@ -46,21 +47,36 @@ final class HttpMesh implements AutoCloseable {
 
   /** A WireMock upstream answering every request with its own name (body) and status 200. */
   WireMockServer upstream(String service, String name, Map<String, String> labels) {
-    return upstream(service, name, labels, new com.github.tomakehurst.wiremock.extension.Extension[0]);
+    return upstream(service, name, labels, "", 200);
+  }
+
+  /**
+   * A WireMock upstream answering every request with its own name (body) and {@code status}. The
+   * request journal is always on, to count and inspect what the upstream received.
+   *
+   * @param journal kept for callers that say they need the journal (it is always on)
+   */
+  WireMockServer upstream(String service, String name, Map<String, String> labels, int status, boolean journal) {
+    return upstream(service, name, labels, "", status);
   }
 
   WireMockServer upstream(String service, String name, Map<String, String> labels,
       com.github.tomakehurst.wiremock.extension.Extension... extensions) {
-    return upstream(service, name, labels, "", extensions);
+    return upstream(service, name, labels, "", 200, extensions);
   }
 
   /** An upstream registered with a locality ("zone" or "region/zone/subzone"). */
   WireMockServer upstream(String service, String name, Map<String, String> labels, String locality,
       com.github.tomakehurst.wiremock.extension.Extension... extensions) {
+    return upstream(service, name, labels, locality, 200, extensions);
+  }
+
+  private WireMockServer upstream(String service, String name, Map<String, String> labels, String locality, int status,
+      com.github.tomakehurst.wiremock.extension.Extension... extensions) {
     WireMockServer w = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(20)
         .jettyAcceptors(1).extensions(extensions));
     w.start();
-    w.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody(name)));
+    w.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(status).withBody(name)));
     closing.add(w::stop);
     MeshSettings s = MeshSettings.builder().controlPlane(cp.xdsTarget()).service(service).instanceId(name)
         .locality(locality).build();
@@ -116,6 +132,43 @@ final class HttpMesh implements AutoCloseable {
     } catch (IOException e) {
       return "ERROR:" + e.getClass().getSimpleName();
     }
+  }
+
+  /** One GET's body (any status), or the IOException it failed with (e.g. a MeshRejectedException). */
+  record Outcome(int status, String body, IOException failure) {
+    boolean ok() {
+      return failure == null && status == 200;
+    }
+  }
+
+  static Outcome call(OkHttpClient client, String url) {
+    try (Response r = client.newCall(new Request.Builder().url(url).build()).execute()) {
+      return new Outcome(r.code(), r.body().string(), null);
+    } catch (IOException e) {
+      return new Outcome(0, null, e);
+    }
+  }
+
+  /** Requests a journaling upstream has received so far. */
+  static int received(WireMockServer w) {
+    return w.countRequestsMatching(RequestPattern.everything()).getCount();
+  }
+
+  /**
+   * Waits, bounded, until the client's asynchronous calls (request mirrors are enqueued on its
+   * dispatcher) have finished and the upstreams' request counts stop moving.
+   */
+  static void awaitQuiet(OkHttpClient client, List<WireMockServer> upstreams, long timeoutMillis) {
+    int[] last = {-1};
+    await("mirrored requests to finish", () -> {
+      if (client.dispatcher().runningCallsCount() + client.dispatcher().queuedCallsCount() > 0) {
+        return false;
+      }
+      int now = upstreams.stream().mapToInt(HttpMesh::received).sum();
+      boolean stable = now == last[0];
+      last[0] = now;
+      return stable;
+    }, timeoutMillis);
   }
 
   static Map<String, Integer> distribution(OkHttpClient client, String url, Map<String, String> headers, int n) {

@@ -8,7 +8,9 @@ import dev.meshwork.controlplane.internal.xds.XdsResources;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.config.route.v3.FilterConfig;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest;
@@ -31,6 +33,8 @@ final class ServedViews {
           .add(HttpConnectionManager.getDescriptor())
           .add(Router.getDescriptor())
           .add(HTTPFault.getDescriptor())
+          .add(LocalRateLimit.getDescriptor())
+          .add(FilterConfig.getDescriptor())
           .add(LeastRequest.getDescriptor())
           .add(RoundRobin.getDescriptor())
           .add(Random.getDescriptor())

@@ -3,6 +3,7 @@ package dev.meshwork.controlplane.internal.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwork.controlplane.internal.config.ObjectReader.Item;
 import dev.meshwork.controlplane.internal.model.DestinationRule;
+import dev.meshwork.controlplane.internal.model.RetryBudget;
 import dev.meshwork.controlplane.internal.model.Subset;
 import dev.meshwork.controlplane.internal.model.TrafficPolicy;
 import java.util.ArrayList;
@@ -11,7 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** DestinationRule spec: host, trafficPolicy, subsets (unique RFC 1123 names), exportTo. */
+/**
+ * DestinationRule spec: host, trafficPolicy, subsets (unique RFC 1123 names), exportTo; plus the
+ * Meshwork retry budget annotations, which may not be combined with connectionPool.http.maxRetries
+ * (Envoy ignores max_retries once a budget is configured).
+ */
 final class DestinationRuleParser {
   private static final Schema SPEC = Schema.of("host", "trafficPolicy", "subsets", "exportTo")
       .unsupported("workloadSelector");
@@ -19,13 +24,21 @@ final class DestinationRuleParser {
 
   private DestinationRuleParser() {}
 
-  /** The rule, or null when its host is unusable (other problems are reported, the rest kept). */
-  static DestinationRule parse(DocContext ctx, JsonNode specNode) {
+  /**
+   * The rule, or null when its host is unusable (other problems are reported, the rest kept).
+   *
+   * @param annotations the document's annotations (the retry budget ones are read here)
+   */
+  static DestinationRule parse(DocContext ctx, JsonNode specNode, Map<String, String> annotations) {
     ObjectReader spec = ObjectReader.of(ctx, "spec", specNode, SPEC);
     String host = Fields.host(ctx, spec.path("host"), spec.requiredString("host"));
     TrafficPolicy policy = TrafficPolicyParser.parse(spec, "trafficPolicy");
     Fields.exportTo(spec);
     List<Subset> subsets = new ArrayList<>();
+    List<String> maxRetriesPaths = new ArrayList<>();
+    if (policy != null && policy.connectionPool() != null && policy.connectionPool().maxRetries() != null) {
+      maxRetriesPaths.add("spec.trafficPolicy.connectionPool.http.maxRetries");
+    }
     Set<String> names = new HashSet<>();
     for (Item item : spec.list("subsets")) {
       ObjectReader s = ObjectReader.of(ctx, item.path(), item.node(), SUBSET);
@@ -39,10 +52,19 @@ final class DestinationRuleParser {
       }
       Map<String, String> labels = Fields.labels(s, "labels");
       TrafficPolicy subsetPolicy = TrafficPolicyParser.parse(s, "trafficPolicy");
+      if (subsetPolicy != null && subsetPolicy.connectionPool() != null && subsetPolicy.connectionPool().maxRetries() != null) {
+        maxRetriesPaths.add(s.path("trafficPolicy") + ".connectionPool.http.maxRetries");
+      }
       if (name != null) {
         subsets.add(new Subset(name, labels, subsetPolicy));
       }
     }
-    return host == null ? null : new DestinationRule(ctx.source(), host, policy == null ? TrafficPolicy.NONE : policy, subsets);
+    RetryBudget budget = Annotations.retryBudget(ctx, annotations);
+    if (budget != null && !maxRetriesPaths.isEmpty()) {
+      ctx.error(Annotations.retryBudgetPath(annotations), "a retry budget replaces connectionPool.http.maxRetries (set at "
+          + String.join(", ", maxRetriesPaths) + "); set only one");
+    }
+    return host == null ? null
+        : new DestinationRule(ctx.source(), host, policy == null ? TrafficPolicy.NONE : policy, subsets, budget);
   }
 }

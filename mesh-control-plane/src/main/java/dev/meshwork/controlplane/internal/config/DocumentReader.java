@@ -65,7 +65,7 @@ final class DocumentReader {
       return;
     }
     ObjectReader top = ObjectReader.of(ctx, "", doc, TOP);
-    metadata(ctx, top);
+    Map<String, String> annotations = metadata(ctx, top);
     boolean duplicate = false;
     if (!ctx.name.isEmpty()) {
       Source first = seen.putIfAbsent(kind + "/" + ctx.namespace + "/" + ctx.name, ctx.source());
@@ -81,13 +81,13 @@ final class DocumentReader {
     JsonNode spec = top.get("spec");
     switch (kind) {
       case "VirtualService" -> {
-        var vs = VirtualServiceParser.parse(ctx, spec);
+        var vs = VirtualServiceParser.parse(ctx, spec, Annotations.localRateLimit(ctx, annotations));
         if (!duplicate) {
           out.virtualServices.add(vs);
         }
       }
       case "DestinationRule" -> {
-        DestinationRule dr = DestinationRuleParser.parse(ctx, spec);
+        DestinationRule dr = DestinationRuleParser.parse(ctx, spec, annotations);
         if (dr != null && !duplicate) {
           out.destinationRules.add(dr);
         }
@@ -126,10 +126,11 @@ final class DocumentReader {
     return s;
   }
 
-  private static void metadata(DocContext ctx, ObjectReader top) {
+  /** Checks metadata and returns the annotations (Meshwork's own validated, see {@link Annotations}). */
+  private static Map<String, String> metadata(DocContext ctx, ObjectReader top) {
     if (!top.require("metadata")) {
       ctx.name = "";
-      return;
+      return Map.of();
     }
     ObjectReader md = top.object("metadata", METADATA);
     String name = md.requiredString("name");
@@ -143,9 +144,10 @@ final class DocumentReader {
           + " is not a valid namespace (expected an RFC 1123 label: lowercase letters, digits and '-')");
     }
     Fields.labels(md, "labels");
-    md.stringMap("annotations");
+    Map<String, String> annotations = Annotations.read(ctx, md);
     if (name == null) {
       ctx.name = "";
     }
+    return annotations;
   }
 }

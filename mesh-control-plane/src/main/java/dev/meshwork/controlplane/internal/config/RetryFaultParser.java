@@ -94,7 +94,7 @@ final class RetryFaultParser {
     ObjectReader d = f.object("delay", DELAY);
     if (d != null && d.require("fixedDelay")) {
       Duration fixed = d.duration("fixedDelay");
-      double pct = percentage(d);
+      double pct = percentage(d, "percentage", 0);
       if (d.has("percent")) {
         if (d.has("percentage")) {
           d.ctx().error(d.path("percent"), "set only one of percentage, percent (percent is deprecated)");
@@ -107,7 +107,7 @@ final class RetryFaultParser {
     Fault.Abort abort = null;
     ObjectReader a = f.object("abort", ABORT);
     if (a != null) {
-      double pct = percentage(a);
+      double pct = percentage(a, "percentage", 0);
       if (a.has("httpStatus") == a.has("grpcStatus")) {
         if (!a.has("http2Error")) {
           a.ctx().error(a.path(), "expected exactly one of httpStatus, grpcStatus");
@@ -123,10 +123,16 @@ final class RetryFaultParser {
     return f.ctx().errorCount() != before ? null : new Fault(delay, abort);
   }
 
-  /** Istio's Percent: 0, or 0.0001..100; 0 when absent (no request is faulted). */
-  private static double percentage(ObjectReader r) {
-    ObjectReader p = r.object("percentage", PERCENT);
-    if (p == null || !p.require("value")) {
+  /**
+   * Istio's Percent under {@code key}: 0, or 0.0001..100 (a mapping with a required {@code value});
+   * {@code absent} when the key is absent (faults: 0, no request is faulted; mirrors: 100).
+   */
+  static double percentage(ObjectReader r, String key, double absent) {
+    ObjectReader p = r.object(key, PERCENT);
+    if (p == null) {
+      return absent;
+    }
+    if (!p.require("value")) {
       return 0;
     }
     Double v = p.number("value", 0, 100);

@@ -7,6 +7,7 @@ import dev.meshwork.controlplane.internal.config.Parsed.VirtualServiceDoc;
 import dev.meshwork.controlplane.internal.model.Destination;
 import dev.meshwork.controlplane.internal.model.HttpMatch;
 import dev.meshwork.controlplane.internal.model.HttpRoute;
+import dev.meshwork.controlplane.internal.model.LocalRateLimit;
 import dev.meshwork.controlplane.internal.model.VirtualService;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,19 +24,22 @@ import java.util.Map;
 final class VirtualServiceParser {
   private static final Schema SPEC = Schema.of("hosts", "gateways", "exportTo", "http")
       .unsupported("tcp", "tls", "delegate");
-  private static final Schema HTTP_ROUTE = Schema.of("name", "match", "route", "timeout", "retries", "fault")
-      .unsupported("redirect", "directResponse", "delegate", "rewrite", "mirror", "mirrors", "mirrorPercentage",
-          "mirror_percent", "mirrorPercent", "corsPolicy", "headers")
+  private static final Schema HTTP_ROUTE = Schema.of("name", "match", "route", "timeout", "retries", "fault",
+          "mirror", "mirrorPercentage", "mirrors")
+      .unsupported("redirect", "directResponse", "delegate", "rewrite", "corsPolicy", "headers")
+      .unsupported("mirror_percent", "deprecated by Istio; use mirrorPercentage")
+      .unsupported("mirrorPercent", "deprecated by Istio; use mirrorPercentage")
       .hint("weight", p -> "unknown field: weight belongs on each route destination (" + p + ".route[N].weight)");
   private static final Schema ROUTE_DESTINATION = Schema.of("destination", "weight").unsupported("headers");
-  private static final Schema DESTINATION = Schema.of("host", "subset", "port");
+  static final Schema DESTINATION = Schema.of("host", "subset", "port");
   private static final Schema PORT_SELECTOR = Schema.of("number");
   /** Envoy's weighted_clusters total is a uint32. */
   private static final long MAX_TOTAL_WEIGHT = 0xFFFF_FFFFL;
 
   private VirtualServiceParser() {}
 
-  static VirtualServiceDoc parse(DocContext ctx, JsonNode specNode) {
+  /** @param rateLimit the validated {@code ratelimit.meshwork.dev/local} annotation, or null */
+  static VirtualServiceDoc parse(DocContext ctx, JsonNode specNode, LocalRateLimit rateLimit) {
     ObjectReader spec = ObjectReader.of(ctx, "spec", specNode, SPEC);
     Map<String, String> hostPaths = Fields.hosts(ctx, spec);
     if (spec.has("gateways") && !spec.stringList("gateways").equals(List.of("mesh"))) {
@@ -53,7 +57,7 @@ final class VirtualServiceParser {
         routes.add(route);
       }
     }
-    VirtualService vs = new VirtualService(ctx.source(), List.copyOf(hostPaths.keySet()), routes);
+    VirtualService vs = new VirtualService(ctx.source(), List.copyOf(hostPaths.keySet()), routes, rateLimit);
     return new VirtualServiceDoc(vs, hostPaths, refs);
   }
 
@@ -70,7 +74,8 @@ final class VirtualServiceParser {
     Duration timeout = r.duration("timeout");
     var retries = RetryFaultParser.retries(r);
     var fault = RetryFaultParser.fault(r);
-    return destinations.isEmpty() ? null : new HttpRoute(name, matches, destinations, timeout, retries, fault);
+    var mirrors = MirrorParser.mirrors(r, refs);
+    return destinations.isEmpty() ? null : new HttpRoute(name, matches, destinations, timeout, retries, fault, mirrors);
   }
 
   private static List<Destination> destinations(ObjectReader route, List<DestinationRef> refs) {
@@ -89,17 +94,9 @@ final class VirtualServiceParser {
         continue;
       }
       ObjectReader d = rd.object("destination", DESTINATION);
-      String host = Fields.host(ctx, d.path("host"), d.requiredString("host"));
-      String subset = d.string("subset");
-      if (subset != null && !Names.isDnsLabel(subset)) {
-        ctx.error(d.path("subset"), Texts.quote(subset) + " is not a valid subset name (expected an RFC 1123 label)");
-        subset = null;
-      }
-      ObjectReader port = d.object("port", PORT_SELECTOR);
-      int portNumber = port == null ? 0 : port.require("number") ? Fields.port(port, "number") : 0;
-      if (host != null) {
-        int w = items.size() == 1 ? 100 : weight == null ? 0 : weight.intValue();
-        out.add(new Destination(host, subset, portNumber, w));
+      Destination dest = destination(d, items.size() == 1 ? 100 : weight == null ? 0 : weight.intValue());
+      if (dest != null) {
+        out.add(dest);
         paths.add(d.path());
       }
     }
@@ -113,5 +110,19 @@ final class VirtualServiceParser {
       refs.add(new DestinationRef(out.get(i), paths.get(i)));
     }
     return out;
+  }
+
+  /** Istio's Destination (host, subset, port) read from {@code d}; null when its host is unusable (reported). */
+  static Destination destination(ObjectReader d, int weight) {
+    DocContext ctx = d.ctx();
+    String host = Fields.host(ctx, d.path("host"), d.requiredString("host"));
+    String subset = d.string("subset");
+    if (subset != null && !Names.isDnsLabel(subset)) {
+      ctx.error(d.path("subset"), Texts.quote(subset) + " is not a valid subset name (expected an RFC 1123 label)");
+      subset = null;
+    }
+    ObjectReader port = d.object("port", PORT_SELECTOR);
+    int portNumber = port == null ? 0 : port.require("number") ? Fields.port(port, "number") : 0;
+    return host == null ? null : new Destination(host, subset, portNumber, weight);
   }
 }

@@ -1,6 +1,8 @@
 package dev.meshwork.controlplane.internal.xds;
 
 import com.google.protobuf.Any;
+import dev.meshwork.controlplane.internal.model.DestinationRule;
+import dev.meshwork.controlplane.internal.model.RetryBudget;
 import dev.meshwork.controlplane.internal.model.TrafficPolicy;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -15,6 +17,10 @@ import java.time.Duration;
  * CDS: one EDS cluster per {@link ServiceCatalog.ClusterSpec}, endpoints fetched over ADS under
  * the cluster's own name. Connection pool, load balancer and outlier detection follow istiod's
  * cluster builder (pilot/pkg/networking/core/cluster_traffic_policy.go).
+ *
+ * <p>Deviation from istiod: every cluster gets a retry budget ({@link #retryBudget}), Envoy's
+ * {@code circuit_breakers.thresholds[DEFAULT].retry_budget}, so retries cannot multiply the load
+ * on a failing service. gRPC ignores it (it reads only max_requests).
  */
 final class ClusterTranslator {
   /** Istio's mesh-wide default connectTimeout. */
@@ -42,7 +48,7 @@ final class ClusterTranslator {
             .setServiceName(spec.name()))
         .setConnectTimeout(XdsProtos.duration(
             pool != null && pool.connectTimeout() != null ? pool.connectTimeout() : DEFAULT_CONNECT_TIMEOUT))
-        .setCircuitBreakers(circuitBreakers(pool));
+        .setCircuitBreakers(circuitBreakers(pool, retryBudget(spec)));
     LoadBalancingPolicies.apply(c, policy.loadBalancer());
     OutlierDetection outlier = OutlierDetections.of(policy.outlierDetection());
     if (outlier != null) {
@@ -62,17 +68,38 @@ final class ClusterTranslator {
     return c.build();
   }
 
-  /** Istio's applyConnectionPool: defaults to unlimited; a configured value > 0 replaces one threshold. */
-  static CircuitBreakers circuitBreakers(TrafficPolicy.ConnectionPool pool) {
-    return CircuitBreakers.newBuilder()
-        .addThresholds(CircuitBreakers.Thresholds.newBuilder()
-            .setPriority(RoutingPriority.DEFAULT)
-            .setMaxConnections(XdsProtos.uint32(limit(pool == null ? null : pool.maxConnections())))
-            .setMaxPendingRequests(XdsProtos.uint32(limit(pool == null ? null : pool.http1MaxPendingRequests())))
-            .setMaxRequests(XdsProtos.uint32(limit(pool == null ? null : pool.http2MaxRequests())))
-            .setMaxRetries(XdsProtos.uint32(limit(pool == null ? null : pool.maxRetries())))
-            .setTrackRemaining(true))
-        .build();
+  /**
+   * The cluster's retry budget: its DestinationRule's annotations; else Meshwork's default
+   * ({@link RetryBudget#DEFAULT}, so retries never multiply an outage), unless the cluster's
+   * connection pool sets maxRetries, which Envoy would ignore next to a budget. Null for none.
+   */
+  static RetryBudget retryBudget(ServiceCatalog.ClusterSpec spec) {
+    DestinationRule rule = spec.service().rule();
+    if (rule != null && rule.retryBudget() != null) {
+      return rule.retryBudget();
+    }
+    TrafficPolicy.ConnectionPool pool = spec.policy().connectionPool();
+    return pool != null && pool.maxRetries() != null ? null : RetryBudget.DEFAULT;
+  }
+
+  /**
+   * Istio's applyConnectionPool: defaults to unlimited; a configured value > 0 replaces one
+   * threshold. A retry budget, when given, bounds concurrent retries instead of max_retries.
+   */
+  static CircuitBreakers circuitBreakers(TrafficPolicy.ConnectionPool pool, RetryBudget budget) {
+    CircuitBreakers.Thresholds.Builder t = CircuitBreakers.Thresholds.newBuilder()
+        .setPriority(RoutingPriority.DEFAULT)
+        .setMaxConnections(XdsProtos.uint32(limit(pool == null ? null : pool.maxConnections())))
+        .setMaxPendingRequests(XdsProtos.uint32(limit(pool == null ? null : pool.http1MaxPendingRequests())))
+        .setMaxRequests(XdsProtos.uint32(limit(pool == null ? null : pool.http2MaxRequests())))
+        .setMaxRetries(XdsProtos.uint32(limit(pool == null ? null : pool.maxRetries())))
+        .setTrackRemaining(true);
+    if (budget != null) {
+      t.setRetryBudget(CircuitBreakers.Thresholds.RetryBudget.newBuilder()
+          .setBudgetPercent(Percent.newBuilder().setValue(budget.percent()))
+          .setMinRetryConcurrency(XdsProtos.uint32(budget.minRetryConcurrency())));
+    }
+    return CircuitBreakers.newBuilder().addThresholds(t).build();
   }
 
   private static long limit(Integer configured) {

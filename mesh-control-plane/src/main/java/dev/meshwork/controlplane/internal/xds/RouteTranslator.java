@@ -5,7 +5,9 @@ import com.google.protobuf.Duration;
 import dev.meshwork.controlplane.internal.model.Destination;
 import dev.meshwork.controlplane.internal.model.HttpMatch;
 import dev.meshwork.controlplane.internal.model.HttpRoute;
+import dev.meshwork.controlplane.internal.model.Mirror;
 import dev.meshwork.controlplane.internal.model.VirtualService;
+import io.envoyproxy.envoy.config.core.v3.RuntimeFractionalPercent;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -32,6 +34,14 @@ import java.util.List;
  * (istiod appends every destination's policy, which Envoy would combine into one hash). A route
  * that hashes retries without the previous-hosts predicate, as istiod does, so retries keep the
  * affinity.
+ *
+ * <p>Mirrors become request_mirror_policies, as istiod's TranslateRequestMirrorPolicy: the mirror
+ * destination's cluster (resolved like a route destination's) and the percentage as a runtime
+ * fraction per million (50% is 500000/MILLION; 100% when the YAML gives none). A 0% mirror emits
+ * nothing. gRPC clients ignore mirror policies; our HTTP client sends the copies with the
+ * authority suffixed {@code -shadow}, as Envoy does.
+ *
+ * <p>A VirtualService's local rate limit goes on each of its routes ({@link RateLimitTranslator}).
  */
 final class RouteTranslator {
   static final String DEFAULT_ROUTE_NAME = "default";
@@ -119,9 +129,20 @@ final class RouteTranslator {
     if (retry != null) {
       action.setRetryPolicy(retry);
     }
+    for (Mirror m : http.mirrors()) {
+      if (m.percentage() > 0) { // istiod emits no policy for an explicit 0%
+        action.addRequestMirrorPolicies(RouteAction.RequestMirrorPolicy.newBuilder()
+            .setCluster(clusterName(m.destination(), listenerPort, catalog))
+            .setRuntimeFraction(RuntimeFractionalPercent.newBuilder()
+                .setDefaultValue(FaultTranslator.percent(m.percentage()))));
+      }
+    }
     HTTPFault fault = FaultTranslator.fault(http.fault());
     if (fault != null) {
       out.putTypedPerFilterConfig(XdsNames.FAULT_FILTER, Any.pack(fault));
+    }
+    if (vs.localRateLimit() != null) {
+      out.putTypedPerFilterConfig(XdsNames.LOCAL_RATE_LIMIT_FILTER, RateLimitTranslator.perRoute(vs.localRateLimit()));
     }
     return out.setRoute(action).build();
   }

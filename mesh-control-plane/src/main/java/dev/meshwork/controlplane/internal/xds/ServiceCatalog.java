@@ -28,7 +28,7 @@ import java.util.TreeMap;
  *
  * <p>A service is any host named by a VirtualService (as host or destination), a DestinationRule,
  * a ServiceEntry or a registered endpoint. Its ports are the ServiceEntry's declared ports, or
- * without a ServiceEntry {@link XdsNames#DEFAULT_SERVICE_PORT} plus the ports routes name.
+ * without a ServiceEntry {@link XdsNames#DEFAULT_SERVICE_PORT} plus the ports routes and mirrors name.
  */
 final class ServiceCatalog {
   /** Stable endpoint order, so equal inputs give byte-equal resources whatever the input order. */
@@ -116,7 +116,9 @@ final class ServiceCatalog {
         vsByHost.putIfAbsent(host, vs); // the loader allows one VirtualService per host
       }
       for (HttpRoute route : vs.http()) {
-        for (Destination d : route.route()) {
+        List<Destination> targets = new ArrayList<>(route.route());
+        route.mirrors().forEach(m -> targets.add(m.destination())); // mirror clusters must exist too
+        for (Destination d : targets) {
           hosts.add(d.host());
           if (d.port() != 0) {
             routedPorts.computeIfAbsent(d.host(), h -> new java.util.TreeSet<>()).add(d.port());

@@ -12,6 +12,9 @@ public final class XdsNames {
   /** HttpConnectionManager filter names; route-level fault overrides are keyed by {@link #FAULT_FILTER}. */
   public static final String FAULT_FILTER = "envoy.filters.http.fault";
 
+  /** Route-level local rate limits are keyed by this name (Meshwork's {@code ratelimit.meshwork.dev/local}). */
+  public static final String LOCAL_RATE_LIMIT_FILTER = "envoy.filters.http.local_ratelimit";
+
   public static final String ROUTER_FILTER = "envoy.filters.http.router";
 
   private XdsNames() {}

@@ -43,12 +43,13 @@ public final class XdsTranslator {
     Map<String, RouteConfiguration> routes = new HashMap<>();
     for (ServiceCatalog.Service service : catalog.services().values()) {
       boolean fault = RouteTranslator.usesFault(service);
+      boolean rateLimit = service.virtualService() != null && service.virtualService().localRateLimit() != null;
       String name = XdsNames.listener(service.host());
-      listeners.put(name, ListenerTranslator.listener(name, fault));
+      listeners.put(name, ListenerTranslator.listener(name, fault, rateLimit));
       routes.put(name, RouteTranslator.routeConfiguration(name, service, service.defaultPort(), catalog));
       for (int port : service.ports()) {
         String portName = XdsNames.listener(service.host(), port);
-        listeners.put(portName, ListenerTranslator.listener(portName, fault));
+        listeners.put(portName, ListenerTranslator.listener(portName, fault, rateLimit));
         routes.put(portName, RouteTranslator.routeConfiguration(portName, service, port, catalog));
       }
     }

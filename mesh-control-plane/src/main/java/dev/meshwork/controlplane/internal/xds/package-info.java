@@ -17,6 +17,11 @@
  *   <li>source-IP hashing: also hashes gRPC's channel id ({@code HashPolicies}).
  * </ul>
  *
+ * <p>Meshwork additions that gRPC skips by design: request mirror policies (gRPC has no
+ * mirroring), the local rate limit filter and its per-route configs (marked optional so gRPC
+ * ignores them instead of NACKing; {@code RateLimitTranslator}) and the retry budget every cluster
+ * gets ({@code ClusterTranslator}; gRPC reads only max_requests).
+ *
  * <p>Known gaps with no workaround on the wire: gRPC ignores per_try_timeout, retry host
  * predicates, cookie hashing and treat_missing_header_as_empty (so a {@code withoutHeaders} value
  * match does not match gRPC calls lacking the header), and it cannot match {@code :method}

@@ -107,7 +107,7 @@ class VirtualServiceParserTest {
           - destination: {host: reviews}
         """);
     assertError(r, "vs.yaml doc 0 VirtualService default/reviews: spec.http[0].rout: unknown field (did you mean route? "
-        + "known: name, match, route, timeout, retries, fault)");
+        + "known: name, match, route, timeout, retries, fault, mirror, mirrorPercentage, mirrors)");
     assertError(r, "spec.http[0].route: is required");
   }
 
@@ -118,11 +118,9 @@ class VirtualServiceParserTest {
           - destination: {host: reviews}
             headers: {request: {set: {x-a: b}}}
           redirect: {uri: /x}
-          mirror: {host: reviews}
           corsPolicy: {allowOrigins: [{exact: "*"}]}
         """);
     assertError(r, "vs.yaml doc 0 VirtualService default/reviews: spec.http[0].redirect: not supported by Meshwork yet");
-    assertError(r, "spec.http[0].mirror: not supported by Meshwork yet");
     assertError(r, "spec.http[0].corsPolicy: not supported by Meshwork yet");
     assertError(r, "spec.http[0].route[0].headers: not supported by Meshwork yet");
   }

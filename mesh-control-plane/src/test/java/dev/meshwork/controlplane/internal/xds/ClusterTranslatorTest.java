@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.Durations;
+import dev.meshwork.controlplane.internal.model.DestinationRule;
+import dev.meshwork.controlplane.internal.model.RetryBudget;
 import dev.meshwork.controlplane.internal.model.Subset;
 import dev.meshwork.controlplane.internal.model.TrafficPolicy;
 import dev.meshwork.controlplane.internal.model.TrafficPolicy.ConnectionPool;
@@ -164,5 +166,44 @@ class ClusterTranslatorTest {
     assertEquals(Cluster.LbPolicy.RANDOM, subset.getLbPolicy());
     assertEquals(7, u32(subset.getCircuitBreakers().getThresholds(0).getMaxConnections()));
     assertEquals(Cluster.LbPolicy.ROUND_ROBIN, r.clusters().get("outbound|80||reviews").getLbPolicy());
+  }
+
+  @Test
+  void everyCluster_getsMeshworksDefaultRetryBudget_20PercentMin3() {
+    XdsResources r = XdsTranslator.translate(config(
+        dr("reviews", TrafficPolicy.NONE, Fixtures.subset("v1", Map.of()))),
+        List.of(Fixtures.instance("ratings", "10.0.0.1", 9080, Map.of())));
+    assertEquals(java.util.Set.of("outbound|80||ratings", "outbound|80||reviews", "outbound|80|v1|reviews"), r.clusters().keySet());
+    for (Cluster c : r.clusters().values()) {
+      CircuitBreakers.Thresholds t = c.getCircuitBreakers().getThresholds(0);
+      assertTrue(t.hasRetryBudget(), c.getName());
+      assertEquals(20.0, t.getRetryBudget().getBudgetPercent().getValue());
+      assertEquals(3, t.getRetryBudget().getMinRetryConcurrency().getValue());
+    }
+  }
+
+  @Test
+  void retryBudgetAnnotations_overrideTheDefault_forEveryClusterOfTheRule() {
+    DestinationRule rule = new DestinationRule(Fixtures.source("DestinationRule", "reviews"), "reviews", TrafficPolicy.NONE,
+        List.of(Fixtures.subset("v1", Map.of())), new RetryBudget(50, 0));
+    XdsResources r = XdsTranslator.translate(config(rule), List.of());
+    for (String name : List.of("outbound|80||reviews", "outbound|80|v1|reviews")) {
+      CircuitBreakers.Thresholds.RetryBudget b = r.clusters().get(name).getCircuitBreakers().getThresholds(0).getRetryBudget();
+      assertEquals(50.0, b.getBudgetPercent().getValue(), name);
+      assertEquals(0, b.getMinRetryConcurrency().getValue(), name);
+      assertTrue(b.hasMinRetryConcurrency(), "0 is sent explicitly, not left to Envoy's default of 3");
+    }
+  }
+
+  @Test
+  void explicitMaxRetries_keepsIstioSemantics_noDefaultBudget() {
+    ConnectionPool retries = new ConnectionPool(null, null, null, null, 7, null);
+    DestinationRule rule = new DestinationRule(Fixtures.source("DestinationRule", "reviews"), "reviews", TrafficPolicy.NONE,
+        List.of(new Subset("v1", Map.of(), new TrafficPolicy(null, retries, null)), Fixtures.subset("v2", Map.of())), null);
+    XdsResources r = XdsTranslator.translate(config(rule), List.of());
+    CircuitBreakers.Thresholds v1 = r.clusters().get("outbound|80|v1|reviews").getCircuitBreakers().getThresholds(0);
+    assertFalse(v1.hasRetryBudget(), "Envoy would ignore max_retries next to a budget");
+    assertEquals(7, u32(v1.getMaxRetries()));
+    assertTrue(r.clusters().get("outbound|80|v2|reviews").getCircuitBreakers().getThresholds(0).hasRetryBudget());
   }
 }

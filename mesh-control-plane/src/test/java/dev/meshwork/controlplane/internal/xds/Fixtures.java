@@ -6,8 +6,10 @@ import dev.meshwork.controlplane.internal.model.Endpoint;
 import dev.meshwork.controlplane.internal.model.Fault;
 import dev.meshwork.controlplane.internal.model.HttpMatch;
 import dev.meshwork.controlplane.internal.model.HttpRoute;
+import dev.meshwork.controlplane.internal.model.LocalRateLimit;
 import dev.meshwork.controlplane.internal.model.Locality;
 import dev.meshwork.controlplane.internal.model.MeshConfig;
+import dev.meshwork.controlplane.internal.model.Mirror;
 import dev.meshwork.controlplane.internal.model.Retries;
 import dev.meshwork.controlplane.internal.model.ServiceEntry;
 import dev.meshwork.controlplane.internal.model.Source;
@@ -53,7 +55,12 @@ final class Fixtures {
   }
 
   static VirtualService vs(String host, Route... routes) {
-    return new VirtualService(source("VirtualService", host), List.of(host), Arrays.stream(routes).map(Route::build).toList());
+    return vs(host, null, routes);
+  }
+
+  static VirtualService vs(String host, LocalRateLimit rateLimit, Route... routes) {
+    return new VirtualService(source("VirtualService", host), List.of(host), Arrays.stream(routes).map(Route::build).toList(),
+        rateLimit);
   }
 
   static Route route(Destination... destinations) {
@@ -89,7 +96,7 @@ final class Fixtures {
   }
 
   static DestinationRule dr(String host, TrafficPolicy policy, Subset... subsets) {
-    return new DestinationRule(source("DestinationRule", host), host, policy, List.of(subsets));
+    return new DestinationRule(source("DestinationRule", host), host, policy, List.of(subsets), null);
   }
 
   static Subset subset(String name, Map<String, String> labels) {
@@ -126,6 +133,7 @@ final class Fixtures {
     Duration timeout;
     Retries retries;
     Fault fault;
+    final List<Mirror> mirrors = new ArrayList<>();
 
     Route(List<Destination> destinations) {
       this.destinations = destinations;
@@ -156,8 +164,13 @@ final class Fixtures {
       return this;
     }
 
+    Route mirror(Destination d, double percentage) {
+      mirrors.add(new Mirror(d, percentage));
+      return this;
+    }
+
     HttpRoute build() {
-      return new HttpRoute(name, matches, destinations, timeout, retries, fault);
+      return new HttpRoute(name, matches, destinations, timeout, retries, fault, mirrors);
     }
   }
 

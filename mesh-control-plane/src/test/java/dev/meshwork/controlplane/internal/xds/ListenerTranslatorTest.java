@@ -6,9 +6,11 @@ import static dev.meshwork.controlplane.internal.xds.Fixtures.route;
 import static dev.meshwork.controlplane.internal.xds.Fixtures.se;
 import static dev.meshwork.controlplane.internal.xds.Fixtures.vs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshwork.controlplane.internal.model.Fault;
+import dev.meshwork.controlplane.internal.model.LocalRateLimit;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
@@ -53,5 +55,25 @@ class ListenerTranslatorTest {
       assertTrue(filters.get(0).getTypedConfig().is(HTTPFault.class));
     }
     assertEquals(1, hcm(r.listeners().get("ratings")).getHttpFiltersCount());
+  }
+
+  @Test
+  void rateLimitedService_getsTheOptionalLocalRateLimitFilter_beforeFaultAndRouter() throws Exception {
+    LocalRateLimit limit = new LocalRateLimit(10, java.time.Duration.ofSeconds(1), 10);
+    XdsResources r = XdsTranslator.translate(config(
+        vs("reviews", limit, route(dest("reviews")).fault(new Fault(null, new Fault.Abort(503, null, 10)))),
+        vs("ratings", limit, route(dest("ratings"))),
+        vs("details", route(dest("details")))), List.of());
+    List<HttpFilter> filters = hcm(r.listeners().get("reviews")).getHttpFiltersList();
+    assertEquals(List.of("envoy.filters.http.local_ratelimit", "envoy.filters.http.fault", "envoy.filters.http.router"),
+        filters.stream().map(HttpFilter::getName).toList());
+    HttpFilter rl = filters.get(0);
+    assertTrue(rl.getIsOptional(), "gRPC has no such filter: optional, so it skips it instead of NACKing");
+    var config = rl.getTypedConfig().unpack(io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit.class);
+    assertEquals("http_local_rate_limiter", config.getStatPrefix());
+    assertFalse(config.hasTokenBucket(), "the listener's filter limits nothing by itself; routes carry the buckets");
+    assertEquals(List.of("envoy.filters.http.local_ratelimit", "envoy.filters.http.router"),
+        hcm(r.listeners().get("ratings:80")).getHttpFiltersList().stream().map(HttpFilter::getName).toList());
+    assertEquals(1, hcm(r.listeners().get("details")).getHttpFiltersCount());
   }
 }

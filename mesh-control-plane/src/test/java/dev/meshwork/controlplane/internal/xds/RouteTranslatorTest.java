@@ -22,6 +22,7 @@ import dev.meshwork.controlplane.internal.model.MeshConfig;
 import dev.meshwork.controlplane.internal.model.Retries;
 import dev.meshwork.controlplane.internal.model.StringMatch;
 import dev.meshwork.controlplane.internal.model.TrafficPolicy;
+import io.envoyproxy.envoy.config.route.v3.FilterConfig;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -29,7 +30,9 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.type.v3.FractionalPercent;
+import io.envoyproxy.envoy.type.v3.StatusCode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -258,5 +261,58 @@ class RouteTranslatorTest {
     assertEquals("outbound|9090||reviews", routes(c, "reviews:9090").get(0).getRoute().getCluster());
     MeshConfig explicit = config(se("reviews", 9080, 9090), vs("reviews", route(Fixtures.dest("reviews", 9090))));
     assertEquals("outbound|9090||reviews", routes(explicit, "reviews:9080").get(0).getRoute().getCluster());
+  }
+
+  @Test
+  void mirror_becomesRequestMirrorPolicy_percentPerMillion_likeIstiod() {
+    MeshConfig c = config(
+        vs("reviews", route(dest("reviews", "v1", 100)).mirror(dest("reviews", "v2", 100), 50)),
+        dr("reviews", NO_POLICY, subset("v1", Map.of()), subset("v2", Map.of())));
+    List<RouteAction.RequestMirrorPolicy> mirrors = only(c).getRoute().getRequestMirrorPoliciesList();
+    assertEquals(1, mirrors.size());
+    assertEquals("outbound|80|v2|reviews", mirrors.get(0).getCluster());
+    FractionalPercent pct = mirrors.get(0).getRuntimeFraction().getDefaultValue();
+    assertEquals(500_000, pct.getNumerator());
+    assertEquals(FractionalPercent.DenominatorType.MILLION, pct.getDenominator());
+  }
+
+  @Test
+  void mirrors_keepOrder_resolvePortsLikeDestinations_andZeroPercentEmitsNothing() {
+    MeshConfig c = config(se("reviews", 9080, 9090), se("audit", 7000),
+        vs("reviews", route(dest("reviews"))
+            .mirror(dest("audit"), 100)
+            .mirror(dest("reviews", 9090), 0.0001)
+            .mirror(dest("ratings"), 0)));
+    for (String listener : List.of("reviews", "reviews:9090")) {
+      List<RouteAction.RequestMirrorPolicy> m = routes(c, listener).get(0).getRoute().getRequestMirrorPoliciesList();
+      assertEquals(List.of("outbound|7000||audit", "outbound|9090||reviews"),
+          m.stream().map(RouteAction.RequestMirrorPolicy::getCluster).toList(), listener);
+      assertEquals(1_000_000, m.get(0).getRuntimeFraction().getDefaultValue().getNumerator());
+      assertEquals(1, m.get(1).getRuntimeFraction().getDefaultValue().getNumerator());
+    }
+  }
+
+  @Test
+  void localRateLimit_goesOnEveryRoute_asAnOptionalFilterConfigWithTheBucket() throws Exception {
+    MeshConfig c = config(vs("reviews", new dev.meshwork.controlplane.internal.model.LocalRateLimit(100, Duration.ofSeconds(1), 200),
+        route(dest("reviews")).match(match().uri(prefix("/a"))).match(match().uri(prefix("/b"))),
+        route(dest("ratings"))));
+    List<Route> routes = routes(c, "reviews");
+    assertEquals(3, routes.size());
+    for (Route r : routes) {
+      FilterConfig wrapper = r.getTypedPerFilterConfigOrThrow("envoy.filters.http.local_ratelimit").unpack(FilterConfig.class);
+      assertTrue(wrapper.getIsOptional(), "gRPC skips an optional per-route config of a filter it lacks");
+      LocalRateLimit l = wrapper.getConfig().unpack(LocalRateLimit.class);
+      assertEquals("http_local_rate_limiter", l.getStatPrefix());
+      assertEquals(200, l.getTokenBucket().getMaxTokens());
+      assertEquals(100, l.getTokenBucket().getTokensPerFill().getValue());
+      assertEquals(Durations.fromSeconds(1), l.getTokenBucket().getFillInterval());
+      for (var pct : List.of(l.getFilterEnabled(), l.getFilterEnforced())) {
+        assertEquals(100, pct.getDefaultValue().getNumerator());
+        assertEquals(FractionalPercent.DenominatorType.HUNDRED, pct.getDefaultValue().getDenominator());
+      }
+      assertEquals(StatusCode.TooManyRequests, l.getStatus().getCode());
+    }
+    assertEquals(0, routes(config(vs("reviews", route(dest("reviews")))), "reviews").get(0).getTypedPerFilterConfigCount());
   }
 }

@@ -32,7 +32,7 @@ class XdsTranslatorTest {
     return config(
         vs("reviews",
             route(dest("reviews", "v2", 100)).match(match().header("end-user", exact("jason")).without("x-skip", StringMatch.present())),
-            route(dest("reviews", "v1", 90), dest("reviews", "v3", 10))),
+            route(dest("reviews", "v1", 90), dest("reviews", "v3", 10)).mirror(dest("reviews-shadow", 8080), 10)),
         dr("reviews", TrafficPolicy.NONE,
             subset("v1", Map.of("version", "v1")), subset("v2", Map.of("version", "v2")), subset("v3", Map.of("version", "v3"))),
         se("ratings", 9080, 9090));
@@ -76,14 +76,16 @@ class XdsTranslatorTest {
   }
 
   @Test
-  void everyClusterARouteNamesExists() {
+  void everyClusterARouteNamesOrMirrorsTo_exists() {
     XdsResources r = XdsTranslator.translate(bookinfo(), registry());
+    assertTrue(r.clusters().containsKey("outbound|8080||reviews-shadow"), "a host only mirrored to still gets its cluster");
     for (var rc : r.routes().values()) {
       for (Route route : rc.getVirtualHosts(0).getRoutesList()) {
         RouteAction a = route.getRoute();
         List<String> names = a.hasWeightedClusters()
             ? a.getWeightedClusters().getClustersList().stream().map(WeightedCluster.ClusterWeight::getName).toList()
             : List.of(a.getCluster());
+        a.getRequestMirrorPoliciesList().forEach(m -> assertTrue(r.clusters().containsKey(m.getCluster()), "mirror " + m));
         names.forEach(n -> assertTrue(r.clusters().containsKey(n), rc.getName() + " -> " + n));
       }
     }

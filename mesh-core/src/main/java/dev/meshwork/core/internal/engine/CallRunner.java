@@ -65,7 +65,7 @@ final class CallRunner {
     } else {
       deadlineNanos = Long.MAX_VALUE;
     }
-    // The permit also counts the request as active for the cluster's retry budget.
+    // The permit counts the request as active, once, for max_requests and the retry budget alike.
     ClusterCircuitBreaker.Permit permit = cluster.breaker().acquire();
     try {
       return attempts(sel, policies.retry(), cluster, permit, deadlineNanos, req, attempt, random);

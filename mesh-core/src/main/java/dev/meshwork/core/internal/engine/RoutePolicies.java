@@ -14,12 +14,16 @@ import dev.meshwork.core.internal.route.RouteSelection;
  * @param rateLimiter null when the route is not rate limited
  */
 record RoutePolicies(RetryPolicy retry, FaultInjector fault, LocalRateLimiter rateLimiter, MirrorDecider mirrors) {
+  /** Reads only what all selections of a route share: its action and its resolved fault and rate limit. */
   static RoutePolicies of(RouteSelection sel, java.util.function.LongSupplier nanoClock) {
     var action = sel.route().action();
+    String name = sel.route().name().isEmpty()
+        ? "unnamed route of virtual host " + sel.virtualHost().name()
+        : "route " + sel.route().name();
     return new RoutePolicies(
         action.retry() == null ? RetryPolicy.NONE : RetryPolicy.of(action.retry()),
         sel.fault() == null ? null : new FaultInjector(sel.fault()),
-        sel.rateLimit() == null ? null : new LocalRateLimiter(sel.route().name(), sel.rateLimit(), nanoClock),
+        sel.rateLimit() == null ? null : new LocalRateLimiter(name, sel.rateLimit(), nanoClock),
         action.mirrors().isEmpty() ? MirrorDecider.NONE : new MirrorDecider(action.mirrors()));
   }
 }

@@ -6,6 +6,7 @@ import dev.meshwork.core.internal.route.Router;
 import dev.meshwork.core.internal.xds.ResourceWatcher;
 import dev.meshwork.core.internal.xds.TypeUrls;
 import dev.meshwork.core.internal.xds.XdsClient;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -41,12 +42,26 @@ final class ServiceTable {
     });
   }
 
-  /** A service's routes at one config version. */
+  /**
+   * A service's routes at one config version. Policies belong to a route, as in Envoy (one token
+   * bucket per route however many weighted clusters it has), and are cached per selection.
+   */
   record State(Router router, ConcurrentHashMap<RouteSelection, RoutePolicies> policies,
-      java.util.function.LongSupplier nanoClock) {
+      Map<RouteModel.Route, RoutePolicies> byRoute, java.util.function.LongSupplier nanoClock) {
+    State(Router router, java.util.function.LongSupplier nanoClock) {
+      this(router, new ConcurrentHashMap<>(), new IdentityHashMap<>(), nanoClock);
+    }
+
     RoutePolicies policies(RouteSelection sel) {
       RoutePolicies p = policies.get(sel);
-      return p != null ? p : policies.computeIfAbsent(sel, s -> RoutePolicies.of(s, nanoClock));
+      return p != null ? p : policies.computeIfAbsent(sel, this::forRoute);
+    }
+
+    /** The route's policies, shared by all its selections (first use only; the route by identity). */
+    private RoutePolicies forRoute(RouteSelection sel) {
+      synchronized (byRoute) {
+        return byRoute.computeIfAbsent(sel.route(), r -> RoutePolicies.of(sel, nanoClock));
+      }
     }
   }
 
@@ -120,7 +135,7 @@ final class ServiceTable {
           r.action().mirrors().forEach(m -> clusters.entry(m.cluster()));
         }
       }
-      state = new State(new Router(rc, listener), new ConcurrentHashMap<>(), nanoClock);
+      state = new State(new Router(rc, listener), nanoClock);
       resolved.complete(true);
     }
   }

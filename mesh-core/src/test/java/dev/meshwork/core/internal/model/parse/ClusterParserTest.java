@@ -94,6 +94,17 @@ class ClusterParserTest {
   }
 
   @Test
+  void controlPlaneDefaultRetryBudget_isRead_nextToUnlimitedMaxRetries() throws Exception {
+    // ClusterTranslator's default: retry_budget {budget_percent 20, min_retry_concurrency 3} on the DEFAULT thresholds.
+    Cluster.Builder c = controlPlaneCluster();
+    c.getCircuitBreakersBuilder().getThresholdsBuilder(0).setRetryBudget(CircuitBreakers.Thresholds.RetryBudget.newBuilder()
+        .setBudgetPercent(Percent.newBuilder().setValue(20)).setMinRetryConcurrency(u32(3)));
+    ClusterModel.Cluster parsed = parse(c);
+    assertEquals(new ClusterModel.RetryBudget(20, 3), parsed.retryBudget());
+    assertEquals(XdsFixtures.UNLIMITED, parsed.thresholds().maxRetries(), "kept, but a budget replaces it (Envoy)");
+  }
+
+  @Test
   void loadBalancingPolicyList_firstSupportedWins() throws Exception {
     assertEquals(ClusterModel.LbPolicy.RANDOM,
         parse(withPolicies(policy("x", Struct.getDefaultInstance()), policy("r", Random.getDefaultInstance()))).lbPolicy());

@@ -148,4 +148,18 @@ class ListenerParserTest {
     assertEquals("listener a: api_listener.api_listener.http_filters[0].typed_config.abort.http_status 700 is out of range "
         + "(expected: 200-599)", assertThrows(InvalidResourceException.class, () -> parser.parse(listener("a", hcm))).getMessage());
   }
+
+  @Test
+  void optionalLocalRateLimitFilter_asOurControlPlaneSendsIt_isInTheChainWithoutABucket() throws Exception {
+    // ListenerTranslator + RateLimitTranslator.filter(): optional (for gRPC), stat_prefix only, before fault and router.
+    HttpConnectionManager hcm = rds("reviews")
+        .addHttpFilters(filter("envoy.filters.http.local_ratelimit",
+            LocalRateLimit.newBuilder().setStatPrefix("http_local_rate_limiter").build()).toBuilder().setIsOptional(true))
+        .addHttpFilters(filter("envoy.filters.http.fault", HTTPFault.getDefaultInstance()))
+        .addHttpFilters(router()).build();
+    RouteModel.ListenerConfig c = parser.parse(listener("reviews", hcm));
+    assertTrue(c.rateLimitFilter(), "is_optional does not drop a filter we implement");
+    assertNull(c.defaultRateLimit(), "routes carry the buckets");
+    assertTrue(c.faultFilter());
+  }
 }

@@ -170,4 +170,20 @@ class RouteConfigParserTest {
         + "envoy.type.v3.TokenBucket (expected: envoy.extensions.filters.http.fault.v3.HTTPFault or envoy.config.route.v3.FilterConfig)",
         error(routeConfig("r", wrongType)));
   }
+
+  @Test
+  void localRateLimit_wrappedInAnOptionalFilterConfig_asOurControlPlaneSendsIt() throws Exception {
+    // RateLimitTranslator.perRoute for "10/1s burst 20".
+    RuntimeFractionalPercent all = RuntimeFractionalPercent.newBuilder().setDefaultValue(
+        FractionalPercent.newBuilder().setNumerator(100).setDenominator(FractionalPercent.DenominatorType.HUNDRED)).build();
+    LocalRateLimit rl = LocalRateLimit.newBuilder().setStatPrefix("http_local_rate_limiter")
+        .setTokenBucket(TokenBucket.newBuilder().setMaxTokens(20).setTokensPerFill(XdsFixtures.u32(10)).setFillInterval(XdsFixtures.seconds(1)))
+        .setFilterEnabled(all).setFilterEnforced(all)
+        .setStatus(HttpStatus.newBuilder().setCode(StatusCode.TooManyRequests))
+        .build();
+    Route r = defaultRoute().toBuilder().putTypedPerFilterConfig(RATE_LIMIT,
+        Any.pack(FilterConfig.newBuilder().setIsOptional(true).setConfig(Any.pack(rl)).build())).build();
+    assertEquals(new RouteModel.RateLimit(20, 10, Duration.ofSeconds(1), 1_000_000, 1_000_000, 429),
+        onlyRoute(routeConfig("r", r)).rateLimit());
+  }
 }
