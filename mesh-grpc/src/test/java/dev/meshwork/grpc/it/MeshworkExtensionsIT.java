@@ -58,15 +58,30 @@ class MeshworkExtensionsIT {
   }
 
   @Test
-  void rateLimitedMirroredRoute_withRetryBudget_isAcceptedAndRoutedNormally_noNack() throws Exception {
+  void rateLimitedMirroredRoute_withRetryBudget_isAccepted_noNack_andTheRateLimitAppliesToGrpcToo() throws Exception {
     mesh = new MeshFixture(tmp);
     mesh.backend("reviews", "reviews-v1-a", "v1");
     mesh.backend("reviews", "reviews-v2-a", "v2");
     mesh.applyConfig("reviews.yaml", CONFIG);
     ManagedChannel reviews = mesh.channel("reviews");
     mesh.awaitServedBy(reviews, Map.of(), "reviews-v1-a");
-    // "1/1s" would refuse all but one of these if gRPC applied it; it has no such filter and skips it.
-    assertEquals(Map.of("reviews-v1-a", 100), MeshFixture.distribution(reviews, Map.of(), 100));
+    // grpc-xds skips the optional filter; Meshwork's interceptor applies the bucket: 1 token a second.
+    Map<String, Integer> burst = MeshFixture.distribution(reviews, Map.of(), 100);
+    assertTrue(burst.getOrDefault("ERROR:UNAVAILABLE", 0) >= 98, "rate limited: " + burst);
+    assertTrue(burst.getOrDefault("reviews-v1-a", 0) <= 2, "rate limited: " + burst);
+    try {
+      Echo.who(reviews);
+    } catch (io.grpc.StatusRuntimeException e) {
+      assertEquals(io.grpc.Status.Code.UNAVAILABLE, e.getStatus().getCode());
+      assertTrue(e.getStatus().getDescription().contains("rate limit"), e.getStatus().toString());
+    }
+    MeshFixture.await("a token again after the fill interval", () -> {
+      try {
+        return Echo.who(reviews).equals("reviews-v1-a");
+      } catch (io.grpc.StatusRuntimeException e) {
+        return false;
+      }
+    }, 5_000);
     String listeners = mesh.admin("/listeners");
     assertTrue(listeners.contains("envoy.filters.http.local_ratelimit") && listeners.contains("\"isOptional\": true"), listeners);
     String clients = mesh.admin("/clients");
