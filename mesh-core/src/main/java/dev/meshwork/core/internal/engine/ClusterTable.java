@@ -98,6 +98,14 @@ final class ClusterTable {
 
       @Override
       public void onDoesNotExist(String n) {
+        if (config == null) {
+          // Never received: a response that raced our subscription can lack it. Routes only name
+          // clusters the control plane has, so callers keep waiting (bounded by their lookup
+          // timeout) for the response that answers the subscription.
+          log.debug("cluster {} absent from a response before it was ever received; still waiting", name);
+          return;
+        }
+        log.warn("cluster {} was removed by the control plane", name);
         state = null;
         config = null;
         ready.complete(null);

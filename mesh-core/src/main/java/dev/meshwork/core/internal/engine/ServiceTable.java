@@ -8,9 +8,9 @@ import dev.meshwork.core.internal.xds.TypeUrls;
 import dev.meshwork.core.internal.xds.XdsClient;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,24 +44,38 @@ final class ServiceTable {
 
   /**
    * A service's routes at one config version. Policies belong to a route, as in Envoy (one token
-   * bucket per route however many weighted clusters it has), and are cached per selection.
+   * bucket per route however many weighted clusters it has). They are looked up by the route's
+   * identity in a copy-on-write map: a read is one identity hash, no lock, no allocation; a route's
+   * first request builds its policies under the lock.
    */
-  record State(Router router, ConcurrentHashMap<RouteSelection, RoutePolicies> policies,
-      Map<RouteModel.Route, RoutePolicies> byRoute, java.util.function.LongSupplier nanoClock) {
+  static final class State {
+    private final Router router;
+    private final java.util.function.LongSupplier nanoClock;
+    private volatile IdentityHashMap<RouteModel.Route, RoutePolicies> byRoute = new IdentityHashMap<>();
+
     State(Router router, java.util.function.LongSupplier nanoClock) {
-      this(router, new ConcurrentHashMap<>(), new IdentityHashMap<>(), nanoClock);
+      this.router = router;
+      this.nanoClock = nanoClock;
+    }
+
+    Router router() {
+      return router;
     }
 
     RoutePolicies policies(RouteSelection sel) {
-      RoutePolicies p = policies.get(sel);
-      return p != null ? p : policies.computeIfAbsent(sel, this::forRoute);
+      RoutePolicies p = byRoute.get(sel.route());
+      return p != null ? p : create(sel);
     }
 
-    /** The route's policies, shared by all its selections (first use only; the route by identity). */
-    private RoutePolicies forRoute(RouteSelection sel) {
-      synchronized (byRoute) {
-        return byRoute.computeIfAbsent(sel.route(), r -> RoutePolicies.of(sel, nanoClock));
+    private synchronized RoutePolicies create(RouteSelection sel) {
+      RoutePolicies p = byRoute.get(sel.route());
+      if (p == null) {
+        p = RoutePolicies.of(sel, nanoClock);
+        IdentityHashMap<RouteModel.Route, RoutePolicies> next = new IdentityHashMap<>(byRoute);
+        next.put(sel.route(), p);
+        byRoute = next;
       }
+      return p;
     }
   }
 
