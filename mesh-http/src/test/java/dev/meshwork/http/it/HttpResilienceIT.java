@@ -99,7 +99,10 @@ class HttpResilienceIT {
         retries:
           attempts: 3
           retryOn: 5xx
-        """) + "---\n" + dr("loadBalancer:\n  simple: ROUND_ROBIN"));
+        """) + "---\n" + dr("loadBalancer:\n  simple: ROUND_ROBIN")
+        // This test is about retries, not the budget (RetryBudgetIT): let all 8 callers retry at once.
+        .replace("  name: ratings\nspec:\n  host: ratings",
+            "  name: ratings\n  annotations:\n    retrybudget.meshwork.dev/percent: \"100\"\nspec:\n  host: ratings"));
     OkHttpClient c = mesh.client().client();
     // 8 callers: most of the time goes to retry backoff (Envoy's 25 ms base), not to work.
     Map<String, Integer> counts = HttpMesh.concurrentDistribution(c, "http://ratings/", 8, 250);
