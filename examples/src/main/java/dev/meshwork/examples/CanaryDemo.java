@@ -39,7 +39,9 @@ public final class CanaryDemo {
     Files.writeString(yaml, original);
 
     List<AutoCloseable> toClose = new ArrayList<>();
-    try (ControlPlane cp = ControlPlane.builder().configDirectory(dir).xdsPort(0).adminPort(0).start()) {
+    ControlPlane cp = ControlPlane.builder().configDirectory(dir).xdsPort(0).adminPort(0).start();
+    toClose.add(cp); // closed last: clients and servers go first
+    try {
       System.out.printf("%nControl plane up: xDS + registry on %s, admin API on http://127.0.0.1:%d (try /services, /routes, /clients)%n",
           cp.xdsTarget(), cp.adminPort());
       System.out.println("Config directory: " + dir);

@@ -222,6 +222,9 @@ public final class ControlPlane implements AutoCloseable {
     }
     if (!result.ok()) {
       List<String> lines = result.errors().stream().map(ConfigError::toString).toList();
+      if (lines.equals(status.errors())) {
+        return; // the same rejected files seen again (watcher and poll both noticed): said already
+      }
       log.error("config change rejected ({} error(s)); still serving version {}:\n  {}", lines.size(), status.version(),
           String.join("\n  ", lines));
       status = new ConfigStatus(status.version(), status.appliedAt(), lines, clock.instant());

@@ -264,7 +264,11 @@ public final class XdsClient implements AutoCloseable {
       log.warn("{}; reconnecting in {} ms", what, delay);
       resources.forEach(st -> st.ambientError(what, config.watcherExecutor()));
     }
-    retryTimer = ctx.schedule(this::openStream, delay, TimeUnit.MILLISECONDS, scheduler);
+    try {
+      retryTimer = ctx.schedule(this::openStream, delay, TimeUnit.MILLISECONDS, scheduler);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("not reconnecting to {}: the client is shutting down", target);
+    }
   }
 
   /** Stream events, ignored once they come from a stream that is no longer current. */
