@@ -82,8 +82,8 @@ final class CompiledRoute {
 
   /** The selection for {@code random} reduced to [0, total weight); a single cluster needs no random. */
   RouteSelection choose(long random) {
-    if (selections.length == 1) {
-      return selections[0];
+    if (selections.length == 1 || totalWeight <= 0) {
+      return selections[0]; // total 0 only in hand-built models: the parser rejects it
     }
     int r = (int) Math.floorMod(random, (long) totalWeight);
     for (int i = 0; i < cumulativeWeights.length; i++) {
