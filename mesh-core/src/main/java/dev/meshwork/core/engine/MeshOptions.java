@@ -12,13 +12,17 @@ import java.time.Duration;
  *     service and for its routes, clusters and endpoints
  * @param nanoClock monotonic time for ejections and rate limits ({@code System::nanoTime}; tests
  *     pass a fake)
+ * @param meterRegistry where the mesh's metrics go (Micrometer's global registry by default)
  */
-public record MeshOptions(Path persistDirectory, Duration lookupTimeout, java.util.function.LongSupplier nanoClock) {
-  /** No persistence, 5 s lookups, the system clock. */
-  public static final MeshOptions DEFAULTS = new MeshOptions(null, Duration.ofSeconds(5), System::nanoTime);
+public record MeshOptions(Path persistDirectory, Duration lookupTimeout, java.util.function.LongSupplier nanoClock,
+    io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+  /** No persistence, 5 s lookups, the system clock, Micrometer's global registry. */
+  public static final MeshOptions DEFAULTS = new MeshOptions(null, Duration.ofSeconds(5), System::nanoTime,
+      io.micrometer.core.instrument.Metrics.globalRegistry);
 
   public MeshOptions {
     java.util.Objects.requireNonNull(nanoClock, "nanoClock");
+    java.util.Objects.requireNonNull(meterRegistry, "meterRegistry");
     if (lookupTimeout == null || lookupTimeout.isNegative() || lookupTimeout.isZero()) {
       throw new IllegalArgumentException("lookupTimeout: " + lookupTimeout + " (expected: > 0)");
     }
@@ -26,11 +30,16 @@ public record MeshOptions(Path persistDirectory, Duration lookupTimeout, java.ut
 
   /** These options with config persisted under {@code dir}. */
   public MeshOptions withPersistDirectory(Path dir) {
-    return new MeshOptions(dir, lookupTimeout, nanoClock);
+    return new MeshOptions(dir, lookupTimeout, nanoClock, meterRegistry);
   }
 
   /** These options with another monotonic clock. */
   public MeshOptions withNanoClock(java.util.function.LongSupplier clock) {
-    return new MeshOptions(persistDirectory, lookupTimeout, clock);
+    return new MeshOptions(persistDirectory, lookupTimeout, clock, meterRegistry);
+  }
+
+  /** These options with metrics going to {@code registry}. */
+  public MeshOptions withMeterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+    return new MeshOptions(persistDirectory, lookupTimeout, nanoClock, registry);
   }
 }

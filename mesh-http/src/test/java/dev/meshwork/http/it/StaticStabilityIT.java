@@ -84,11 +84,16 @@ class StaticStabilityIT {
       assertEquals(10.0, share(during, "v2-"), 3.0, "still the last config " + during);
 
       // A new client (think: the app restarted) while the control plane is still down.
+      var metrics = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
       try (MeshHttp restarted = MeshHttp.create(
-          MeshSettings.builder().controlPlane("127.0.0.1:" + port).service("test-client").build(), options)) {
+          MeshSettings.builder().controlPlane("127.0.0.1:" + port).service("test-client").build(),
+          options.withMeterRegistry(metrics))) {
         Map<String, Integer> fromDisk = HttpMesh.distribution(restarted.client(), "http://reviews/", Map.of(), 1000);
         assertEquals(10.0, share(fromDisk, "v2-"), 3.0, "routes from the persisted snapshot " + fromDisk);
         assertTrue(restarted.mesh().staleSince().isPresent(), "says it runs on a stale config");
+        assertEquals(1.0, metrics.get("meshwork.xds.config.stale").tag("service", "test-client").gauge().value(),
+            "and shows it in its metrics");
+        assertTrue(metrics.get("meshwork.xds.config.stale.seconds").gauge().value() >= 0);
 
         // The control plane returns on its address, with a changed config.
         Files.writeString(config.resolve("reviews.yaml"), vs(0, 100));
@@ -102,6 +107,7 @@ class StaticStabilityIT {
           HttpMesh.await("and the restarted one, which is no longer stale",
               () -> share(HttpMesh.distribution(restarted.client(), "http://reviews/", Map.of(), 50), "v2-") == 100.0
                   && restarted.mesh().staleSince().isEmpty(), 20_000);
+          assertEquals(0.0, metrics.get("meshwork.xds.config.stale").gauge().value(), "confirmed: no longer stale");
         } finally {
           going.set(false);
           caller.join();

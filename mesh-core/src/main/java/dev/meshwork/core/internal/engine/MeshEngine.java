@@ -32,6 +32,7 @@ public final class MeshEngine implements AutoCloseable {
   private final XdsClient xds;
   private final ServiceTable services;
   private final ClusterTable clusters;
+  private final List<io.micrometer.core.instrument.Meter> meters = new java.util.ArrayList<>();
 
   private MeshEngine(MeshSettings settings, MeshOptions options) {
     this.options = options;
@@ -53,7 +54,24 @@ public final class MeshEngine implements AutoCloseable {
   public static MeshEngine start(MeshSettings settings, MeshOptions options) {
     MeshEngine e = new MeshEngine(settings, options);
     e.xds.start();
+    e.registerMetrics(settings);
     return e;
+  }
+
+  /** Running on a persisted config no control plane has confirmed yet: visible to monitoring. */
+  private void registerMetrics(MeshSettings settings) {
+    var registry = options.meterRegistry();
+    meters.add(io.micrometer.core.instrument.Gauge.builder("meshwork.xds.config.stale", this,
+            e -> e.staleSince().isPresent() ? 1 : 0)
+        .description("1 while routing on a persisted config that no control plane has confirmed")
+        .tag("service", settings.service())
+        .register(registry));
+    meters.add(io.micrometer.core.instrument.Gauge.builder("meshwork.xds.config.stale.seconds", this,
+            e -> e.staleSince().map(t -> java.time.Duration.between(t, Instant.now()).toMillis() / 1000.0).orElse(0.0))
+        .description("Age of the persisted config being routed on; 0 when the control plane confirmed it")
+        .tag("service", settings.service())
+        .baseUnit("seconds")
+        .register(registry));
   }
 
   public boolean isMeshService(String host) throws IOException {
@@ -93,6 +111,7 @@ public final class MeshEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    meters.forEach(options.meterRegistry()::remove);
     xds.close();
     updates.shutdownNow();
     try {
