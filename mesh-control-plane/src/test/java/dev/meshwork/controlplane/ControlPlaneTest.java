@@ -150,12 +150,7 @@ class ControlPlaneTest {
       ManagedChannel ch = Grpc.newChannelBuilder(cp.xdsTarget(), InsecureChannelCredentials.create()).build();
       try {
         LinkedBlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
-        StreamObserver<DiscoveryRequest> ads = AggregatedDiscoveryServiceGrpc.newStub(ch).streamAggregatedResources(
-            new StreamObserver<>() {
-              @Override public void onNext(DiscoveryResponse r) { responses.add(r); }
-              @Override public void onError(Throwable t) {}
-              @Override public void onCompleted() {}
-            });
+        StreamObserver<DiscoveryRequest> ads = openAds(ch, responses);
         Node node = Node.newBuilder().setId("nacking-client").setCluster("tester").build();
         ads.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(Resources.V3.CLUSTER_TYPE_URL)
             .addResourceNames("outbound|80|v1|reviews").build());
@@ -190,12 +185,7 @@ class ControlPlaneTest {
       ManagedChannel ch = Grpc.newChannelBuilder(cp.xdsTarget(), InsecureChannelCredentials.create()).build();
       try {
         LinkedBlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
-        StreamObserver<DiscoveryRequest> ads = AggregatedDiscoveryServiceGrpc.newStub(ch).streamAggregatedResources(
-            new StreamObserver<>() {
-              @Override public void onNext(DiscoveryResponse r) { responses.add(r); }
-              @Override public void onError(Throwable t) {}
-              @Override public void onCompleted() {}
-            });
+        StreamObserver<DiscoveryRequest> ads = openAds(ch, responses);
         Node node = Node.newBuilder().setId("probe").build();
         ads.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(Resources.V3.LISTENER_TYPE_URL)
             .addResourceNames("reviews").build());
@@ -228,12 +218,7 @@ class ControlPlaneTest {
       ManagedChannel ch = Grpc.newChannelBuilder(cp.xdsTarget(), InsecureChannelCredentials.create()).build();
       try {
         LinkedBlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
-        StreamObserver<DiscoveryRequest> ads = AggregatedDiscoveryServiceGrpc.newStub(ch).streamAggregatedResources(
-            new StreamObserver<>() {
-              @Override public void onNext(DiscoveryResponse r) { responses.add(r); }
-              @Override public void onError(Throwable t) {}
-              @Override public void onCompleted() {}
-            });
+        StreamObserver<DiscoveryRequest> ads = openAds(ch, responses);
         // A client of the previous incarnation reconnects with the version it has.
         ads.onNext(DiscoveryRequest.newBuilder().setNode(Node.newBuilder().setId("old-client"))
             .setTypeUrl(Resources.V3.CLUSTER_TYPE_URL).setVersionInfo("version-from-before")
@@ -248,5 +233,21 @@ class ControlPlaneTest {
         ch.shutdownNow();
       }
     }
+  }
+
+  /** A raw ADS stream, as any xDS client opens one; responses land in {@code responses}. */
+  static StreamObserver<DiscoveryRequest> openAds(ManagedChannel ch, LinkedBlockingQueue<DiscoveryResponse> responses) {
+    return AggregatedDiscoveryServiceGrpc.newStub(ch).streamAggregatedResources(new StreamObserver<>() {
+      @Override
+      public void onNext(DiscoveryResponse r) {
+        responses.add(r);
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {}
+    });
   }
 }
