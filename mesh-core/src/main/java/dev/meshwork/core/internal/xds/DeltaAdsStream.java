@@ -4,10 +4,13 @@ import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.grpc.Channel;
 import io.grpc.SynchronizationContext;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -19,6 +22,10 @@ import java.util.TreeSet;
 final class DeltaAdsStream extends XdsStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse> {
   // Names the server has been told we subscribe to, per type, on this stream.
   private final Map<String, TreeSet<String>> subscribed = new HashMap<>();
+  // Resources the server sent although we had not subscribed to them, per type. Servers may treat
+  // LDS/CDS as wildcard (java-control-plane's ADS always does): they then count these as delivered
+  // and will not send them again when we do subscribe, so they are kept until then.
+  private final Map<String, Map<String, Resource>> unrequested = new HashMap<>();
 
   DeltaAdsStream(Channel channel, SynchronizationContext ctx, Node node, Handler handler) {
     super(ctx, node, handler);
@@ -78,6 +85,32 @@ final class DeltaAdsStream extends XdsStream<DeltaDiscoveryRequest, DeltaDiscove
       request.setErrorDetail(XdsStream.nackStatus(errorDetail));
     }
     send(request);
+  }
+
+  /** Keeps the response's resources we do not subscribe to, and forgets removed ones. */
+  void keepUnrequested(String typeUrl, List<Resource> resources, List<String> removed, Collection<String> names) {
+    Map<String, Resource> kept = unrequested.computeIfAbsent(typeUrl, k -> new HashMap<>());
+    for (Resource r : resources) {
+      if (!names.contains(r.getName()) && r.hasResource()) {
+        kept.put(r.getName(), r);
+      } else {
+        kept.remove(r.getName());
+      }
+    }
+    removed.forEach(kept::remove);
+  }
+
+  /** Takes the kept resources among {@code names}: the server considers them delivered. */
+  List<Resource> takeUnrequested(String typeUrl, Collection<String> names) {
+    Map<String, Resource> kept = unrequested.getOrDefault(typeUrl, Map.of());
+    List<Resource> out = new ArrayList<>();
+    for (String name : names) {
+      Resource r = kept.isEmpty() ? null : kept.remove(name);
+      if (r != null) {
+        out.add(r);
+      }
+    }
+    return out;
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -215,7 +216,9 @@ public final class XdsClient implements AutoCloseable {
   private void sendSubscription(String typeUrl) {
     List<String> names = resources.subscribedNames(typeUrl);
     if (stream instanceof DeltaAdsStream delta) {
-      if (!delta.subscribe(typeUrl, names, resources.versions(typeUrl))) {
+      boolean sent = delta.subscribe(typeUrl, names, resources.versions(typeUrl));
+      applyUnrequested(delta, typeUrl, names);
+      if (!sent) {
         return;
       }
     } else if (stream instanceof AdsStream sotw) {
@@ -257,7 +260,8 @@ public final class XdsClient implements AutoCloseable {
     failedAttempts = 0;
     if (!deltaLogged) {
       deltaLogged = true;
-      log.info("xDS client {} receives config from {} over delta (incremental) ADS", node.getId(), target);
+      log.info("xDS client {} of {} receives config from {} over delta (incremental) ADS", node.getId(),
+          node.getCluster(), target);
     }
     String typeUrl = response.getTypeUrl();
     ResourceParser<?> parser = config.parsers().get(typeUrl);
@@ -265,6 +269,8 @@ public final class XdsClient implements AutoCloseable {
       log.warn("Ignoring xDS response of unrequested type {} from {}", typeUrl, target);
       return;
     }
+    s.keepUnrequested(typeUrl, response.getResourcesList(), response.getRemovedResourcesList(),
+        Set.copyOf(resources.subscribedNames(typeUrl)));
     ResponseDecoder.Result result =
         resources.applyDelta(parser, response.getResourcesList(), response.getRemovedResourcesList());
     if (result.accepted()) {
@@ -275,6 +281,24 @@ public final class XdsClient implements AutoCloseable {
     }
     afterApply(typeUrl);
     s.ack(typeUrl, response.getNonce(), result.accepted() ? null : result.errorDetail());
+  }
+
+  /**
+   * Applies resources a (wildcard-minded) server sent on this stream before we subscribed to them;
+   * it will not send them again. Already ACKed, so a rejected one can only be logged.
+   */
+  private void applyUnrequested(DeltaAdsStream s, String typeUrl, List<String> names) {
+    ResourceParser<?> parser = config.parsers().get(typeUrl);
+    List<io.envoyproxy.envoy.service.discovery.v3.Resource> kept = s.takeUnrequested(typeUrl, names);
+    if (kept.isEmpty() || parser == null) {
+      return;
+    }
+    ResponseDecoder.Result result = resources.applyDelta(parser, kept, List.of());
+    if (!result.accepted()) {
+      log.warn("Rejected {} resources received from {} before they were subscribed (already ACKed): {}", typeUrl,
+          target, result.errorDetail());
+    }
+    afterApply(typeUrl);
   }
 
   /** What every applied response does, whichever the protocol: confirm persisted config, persist. */

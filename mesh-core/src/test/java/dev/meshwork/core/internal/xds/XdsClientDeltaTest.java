@@ -139,6 +139,28 @@ class XdsClientDeltaTest {
   }
 
   @Test
+  void resourcesSentBeforeTheyAreSubscribed_areServedWhenTheyAre() throws Exception {
+    // java-control-plane treats delta LDS/CDS on ADS as wildcard: it sends every cluster and
+    // never again the ones it already sent when the client subscribes to them later.
+    client.watch(CLUSTER, "c1", new RecordingWatcher<Cluster>());
+    server.nextDeltaRequest();
+    server.respondDelta(CLUSTER, "n1", List.of(resource("c1", "1", cluster("c1")), resource("c2", "1", cluster("c2")),
+        resource("c3", "1", cluster("c3"))));
+    server.nextDeltaRequest();
+    server.respondDelta(CLUSTER, "n2", List.of(), "c3");
+    server.nextDeltaRequest();
+
+    RecordingWatcher<Cluster> c2 = new RecordingWatcher<>();
+    client.watch(CLUSTER, "c2", c2);
+    assertEquals(cluster("c2"), c2.nextChanged());
+    assertEquals(List.of("c2"), server.nextDeltaRequest().getResourceNamesSubscribeList());
+    RecordingWatcher<Cluster> c3 = new RecordingWatcher<>();
+    client.watch(CLUSTER, "c3", c3);
+    assertEquals(List.of("c3"), server.nextDeltaRequest().getResourceNamesSubscribeList());
+    c3.assertNoEvents(); // removed since: nothing kept for it
+  }
+
+  @Test
   void doesNotExistTimer_asInStateOfTheWorld() throws Exception {
     RecordingWatcher<ClusterLoadAssignment> ghost = new RecordingWatcher<>();
     client.watch(CLUSTER_LOAD_ASSIGNMENT, "ghost", ghost);
