@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * {@link ResourceWatcher#onAmbientError}. A broken stream is an ambient error too; the client
  * reconnects with {@link XdsClientConfig#backoff()} and resubscribes with the last accepted
  * versions. A subscribed resource is reported nonexistent when an LDS/CDS state-of-the-world
- * response omits it, a delta response lists it in {@code removed_resources}, or when nothing arrives within {@link XdsClientConfig#doesNotExistTimeout()} on a live stream.
+ * response omits it, a delta response lists it in {@code removed_resources}, or when nothing
+ * arrives within {@link XdsClientConfig#doesNotExistTimeout()} on a live stream.
  *
  * <p><b>Static stability.</b> With {@link XdsClientConfig#persistDir()} set, accepted resources
  * are written to {@code xds-<service>.snapshot} there (see {@link SnapshotFile} for the format)
