@@ -194,11 +194,19 @@ public final class MeshCache implements ConfigWatcher {
     }
     Map<String, VersionedResource<?>> changed = new LinkedHashMap<>();
     List<String> removed = new ArrayList<>();
+    // A listener or cluster this request newly subscribes to that does not exist is listed as
+    // removed: delta's way to say "does not exist", as an LDS/CDS SotW response says by omission,
+    // so a client need not wait for its timeout (e.g. on its first call to a host outside the mesh).
+    // Only the request's own new names: the server keeps them pending, and repeating them on every
+    // watch would loop.
+    ResourceType type = w.request().getResourceType();
+    Set<String> announceMissing = type == ResourceType.LISTENER || type == ResourceType.CLUSTER
+        ? Set.copyOf(w.request().getResourceNamesSubscribeList()) : Set.of();
     for (String name : subscribed) {
       Message m = lookup(w.request().getResourceType(), name, state);
       String have = w.trackedResources().get(name);
       if (m == null) {
-        if (have != null) {
+        if (have != null || announceMissing.contains(name)) {
           removed.add(name);
         }
       } else {

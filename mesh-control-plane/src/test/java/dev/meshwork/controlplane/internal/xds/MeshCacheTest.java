@@ -33,6 +33,29 @@ class MeshCacheTest {
         .setVersionInfo(version).addAllResourceNames(List.of(names)).build());
   }
 
+  static io.envoyproxy.controlplane.cache.DeltaXdsRequest deltaLds(String... subscribe) {
+    return io.envoyproxy.controlplane.cache.DeltaXdsRequest.create(
+        io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest.newBuilder()
+            .setTypeUrl(Resources.V3.LISTENER_TYPE_URL).addAllResourceNamesSubscribe(List.of(subscribe)).build());
+  }
+
+  @Test
+  void delta_newlySubscribedUnknownListener_isListedRemoved_once() {
+    MeshCache cache = new MeshCache(XdsSnapshot.of(resources("reviews")));
+    List<io.envoyproxy.controlplane.cache.DeltaResponse> got = new ArrayList<>();
+    cache.createDeltaWatch(deltaLds("reviews", "no-such-service"), "", Map.of(), Set.of("reviews", "no-such-service"),
+        false, got::add, false);
+    assertEquals(1, got.size());
+    assertEquals(Set.of("reviews"), got.get(0).resources().keySet());
+    assertEquals(List.of("no-such-service"), got.get(0).removedResources());
+
+    // The ACK's watch: the name is still pending on the server, but saying it again would loop.
+    String version = got.get(0).resources().get("reviews").version();
+    cache.createDeltaWatch(deltaLds(), "", Map.of("reviews", version), Set.of("no-such-service"), false, got::add,
+        false);
+    assertEquals(1, got.size());
+  }
+
   @Test
   void request_naming_an_unknown_resource_still_gets_the_known_ones() {
     MeshCache cache = new MeshCache(XdsSnapshot.of(resources("reviews", "ratings")));

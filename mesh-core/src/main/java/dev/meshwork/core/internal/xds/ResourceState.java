@@ -26,6 +26,7 @@ final class ResourceState {
   private Message proto;
   private Any raw;
   private Object value;
+  private String version; // the server's per-resource version (delta xDS only); null when unknown
   private boolean absent;
   private ScheduledHandle doesNotExistTimer;
 
@@ -51,6 +52,11 @@ final class ResourceState {
     return raw;
   }
 
+  /** The per-resource version the data arrived with over delta xDS; null when unknown. */
+  String version() {
+    return version;
+  }
+
   /** Adds a watcher and replays what is known to it; false if it was already watching. */
   boolean addWatcher(ResourceWatcher<Object> watcher, Executor executor) {
     if (!watchers.add(watcher)) {
@@ -73,10 +79,11 @@ final class ResourceState {
    * Accepts a valid value and notifies watchers when the proto differs from the previous one
    * (proto equality, so a server resending the same resource causes no churn).
    */
-  void update(Message newProto, Any newRaw, Object newValue, Executor executor) {
+  void update(Message newProto, Any newRaw, Object newValue, String newVersion, Executor executor) {
     cancelTimer();
     absent = false;
     raw = newRaw;
+    version = newVersion;
     if (newProto.equals(proto)) {
       return;
     }
@@ -94,6 +101,7 @@ final class ResourceState {
     absent = true;
     proto = null;
     raw = null;
+    version = null;
     value = null;
     deliver(executor, List.copyOf(watchers), w -> w.onDoesNotExist(name), "onDoesNotExist");
   }

@@ -2,15 +2,19 @@ package dev.meshwork.core.internal.xds;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.grpc.SynchronizationContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
@@ -96,21 +100,51 @@ final class ResourceStore {
   }
 
   /**
-   * Applies one response of a type with a parser: valid resources replace old ones, invalid ones
-   * keep theirs (watchers get an ambient error), and for LDS/CDS omitted ones are deleted.
+   * Applies one state-of-the-world response: valid resources replace old ones, invalid ones keep
+   * theirs (watchers get an ambient error), and for LDS/CDS omitted ones are deleted.
    */
   ResponseDecoder.Result apply(ResourceParser<?> parser, List<Any> resources) {
+    return applyParsed(parser, resources, Map.of(), TypeUrls.isFullState(parser.typeUrl()));
+  }
+
+  /**
+   * Applies one delta response: as {@link #apply} for what it carries (remembering each
+   * resource's version), omitted resources are unchanged, and {@code removed} ones are deleted.
+   */
+  ResponseDecoder.Result applyDelta(ResourceParser<?> parser, List<Resource> resources, List<String> removed) {
+    List<Any> packed = new ArrayList<>(resources.size());
+    Map<String, String> versions = new HashMap<>();
+    for (Resource r : resources) {
+      if (r.hasResource()) { // a Resource without one (on-demand "not found") carries nothing to apply
+        packed.add(r.getResource());
+        versions.put(r.getName(), r.getVersion());
+      }
+    }
+    ResponseDecoder.Result result = applyParsed(parser, packed, versions, false);
+    for (String name : removed) {
+      ResourceState st = get(parser.typeUrl(), name);
+      if (st != null && st.subscribed() && !st.absent()) {
+        log.info("xDS {} {} removed by the control plane", parser.typeUrl(), name);
+        st.markAbsent(watcherExecutor);
+      }
+    }
+    return result;
+  }
+
+  private ResponseDecoder.Result applyParsed(ResourceParser<?> parser, List<Any> resources,
+      Map<String, String> versions, boolean omittedMeansDeleted) {
     String typeUrl = parser.typeUrl();
     Map<String, ResourceState> byName = states.getOrDefault(typeUrl, Map.of());
     ResponseDecoder.Result result = ResponseDecoder.decode(parser, resources, Set.copyOf(subscribedNames(typeUrl)));
-    result.valid().values().forEach(p -> byName.get(p.name()).update(p.proto(), p.raw(), p.value(), watcherExecutor));
+    result.valid().values().forEach(p ->
+        byName.get(p.name()).update(p.proto(), p.raw(), p.value(), versions.get(p.name()), watcherExecutor));
     result.invalid().forEach((name, why) -> {
       ResourceState st = byName.get(name);
       st.cancelTimer(); // the server answered; waiting longer would not make the resource valid
       st.ambientError("xDS " + typeUrl + " " + name + " rejected: " + why, watcherExecutor);
     });
     // Without every resource's name we cannot tell an omitted resource from an unreadable one.
-    if (TypeUrls.isFullState(typeUrl) && result.unnamed().isEmpty()) {
+    if (omittedMeansDeleted && result.unnamed().isEmpty()) {
       for (ResourceState st : byName.values()) {
         if (st.subscribed() && !st.absent() && !result.valid().containsKey(st.name)
             && !result.invalid().containsKey(st.name)) {
@@ -120,6 +154,17 @@ final class ResourceStore {
       }
     }
     return result;
+  }
+
+  /** Subscribed resources' delta versions (what a new delta stream says we hold), by name. */
+  Map<String, String> versions(String typeUrl) {
+    Map<String, String> out = new TreeMap<>();
+    for (ResourceState st : statesOf(typeUrl)) {
+      if (st.subscribed() && st.hasData() && st.version() != null) {
+        out.put(st.name, st.version());
+      }
+    }
+    return out;
   }
 
   /**
@@ -145,7 +190,7 @@ final class ResourceStore {
       for (Map.Entry<String, byte[]> r : type.getValue().entrySet()) {
         try {
           ResponseDecoder.Parsed p = ResponseDecoder.decodeStored(parser, Any.parseFrom(r.getValue()));
-          getOrCreate(typeUrl, p.name()).update(p.proto(), p.raw(), p.value(), watcherExecutor);
+          getOrCreate(typeUrl, p.name()).update(p.proto(), p.raw(), p.value(), null, watcherExecutor);
           unconfirmedTypes.add(typeUrl);
           loaded++;
         } catch (InvalidProtocolBufferException | InvalidResourceException e) {

@@ -2,6 +2,7 @@ package dev.meshwork.core.internal.xds;
 
 import dev.meshwork.core.MeshSettings;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,8 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * mesh-core's xDS client: one ADS stream (state of the world, Envoy xDS v3) to
- * {@link MeshSettings#controlPlane()}, shared by every watcher.
+ * mesh-core's xDS client: one ADS stream (Envoy xDS v3) to {@link MeshSettings#controlPlane()},
+ * shared by every watcher.
+ *
+ * <p><b>Protocol.</b> The client first opens incremental ADS ({@code DeltaAggregatedResources}:
+ * subscription changes, per-resource versions, {@code removed_resources}); a server answering
+ * {@code UNIMPLEMENTED} gets state of the world ({@code StreamAggregatedResources}) for the rest of
+ * the client's life. Both apply responses through the same parsers and {@link ResourceStore}.
  *
  * <p><b>Threading.</b> All state is confined to one gRPC {@link SynchronizationContext}; public
  * methods hop onto it and never block on it, so they are safe from any thread, including from
@@ -34,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * "name: reason" per resource) and never replace a good value; their watchers get
  * {@link ResourceWatcher#onAmbientError}. A broken stream is an ambient error too; the client
  * reconnects with {@link XdsClientConfig#backoff()} and resubscribes with the last accepted
- * versions. A subscribed resource is reported nonexistent when an LDS/CDS response omits it or
- * when nothing arrives within {@link XdsClientConfig#doesNotExistTimeout()} on a live stream.
+ * versions. A subscribed resource is reported nonexistent when an LDS/CDS state-of-the-world
+ * response omits it, a delta response lists it in {@code removed_resources}, or when nothing
+ * arrives within {@link XdsClientConfig#doesNotExistTimeout()} on a live stream.
  *
  * <p><b>Static stability.</b> With {@link XdsClientConfig#persistDir()} set, accepted resources
  * are written to {@code xds-<service>.snapshot} there (see {@link SnapshotFile} for the format)
@@ -56,14 +64,16 @@ public final class XdsClient implements AutoCloseable {
   private final NamedScheduler ownedScheduler; // null when the scheduler was injected
   private final ManagedChannel channel;
   private final SnapshotStore store;
-  private final AdsStream.Handler events = new StreamEvents();
+  private final XdsStream.Handler events = new StreamEvents();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Instant staleSince;
 
   // Confined to ctx.
   private final ResourceStore resources;
-  private final Map<String, String> ackedVersions = new HashMap<>(); // kept across streams
-  private AdsStream stream;
+  private final Map<String, String> ackedVersions = new HashMap<>(); // SotW only; kept across streams
+  private XdsStream<?, ?> stream;
+  private boolean stateOfTheWorld; // the server answered UNIMPLEMENTED to delta: SotW from then on
+  private boolean deltaLogged;
   private Instant streamStartedAt;
   private ScheduledHandle retryTimer;
   private int failedAttempts;
@@ -192,26 +202,34 @@ public final class XdsClient implements AutoCloseable {
       return;
     }
     streamStartedAt = config.clock().instant();
-    stream = new AdsStream(channel, ctx, node, events);
-    log.debug("ADS stream to {} opened", target);
-    for (String typeUrl : resources.typeUrls()) {
-      List<String> names = resources.subscribedNames(typeUrl);
-      if (!names.isEmpty()) {
-        stream.send(typeUrl, names, ackedVersions.getOrDefault(typeUrl, ""), null);
-      }
+    stream = stateOfTheWorld ? new AdsStream(channel, ctx, node, events)
+        : new DeltaAdsStream(channel, ctx, node, events);
+    log.debug("{} ADS stream to {} opened", stateOfTheWorld ? "State-of-the-world" : "Delta", target);
+    for (String typeUrl : List.copyOf(resources.typeUrls())) {
+      sendSubscription(typeUrl);
     }
   }
 
-  /** Sends the type's full subscription list; a stream in backoff sends it when it reopens. */
+  /**
+   * Tells the server the type's subscription (SotW: the full list; delta: what changed, with the
+   * versions we hold on a new stream); a stream in backoff sends it when it reopens.
+   */
   private void sendSubscription(String typeUrl) {
-    if (stream == null) {
+    List<String> names = resources.subscribedNames(typeUrl);
+    if (stream instanceof DeltaAdsStream delta) {
+      boolean sent = delta.subscribe(typeUrl, names, resources.versions(typeUrl));
+      applyUnrequested(delta, typeUrl, names);
+      if (!sent) {
+        return;
+      }
+    } else if (stream instanceof AdsStream sotw) {
+      if (names.isEmpty() && !sotw.hasRequested(typeUrl)) {
+        return; // an empty first request would be a wildcard subscription for LDS/CDS
+      }
+      sotw.send(typeUrl, names, ackedVersions.getOrDefault(typeUrl, ""), null);
+    } else {
       return;
     }
-    List<String> names = resources.subscribedNames(typeUrl);
-    if (names.isEmpty() && !stream.hasRequested(typeUrl)) {
-      return; // an empty first request would be a wildcard subscription for LDS/CDS
-    }
-    stream.send(typeUrl, names, ackedVersions.getOrDefault(typeUrl, ""), null);
     if (stream.isReady()) {
       resources.startTimers(typeUrl);
     }
@@ -234,6 +252,58 @@ public final class XdsClient implements AutoCloseable {
       log.warn("NACK {} version {} (keeping version '{}'): {}", typeUrl, response.getVersionInfo(), version,
           result.errorDetail());
     }
+    afterApply(typeUrl);
+    // Last, so whoever sees the ACK/NACK can rely on every local effect of the response being done.
+    s.send(typeUrl, resources.subscribedNames(typeUrl), version, result.accepted() ? null : result.errorDetail());
+  }
+
+  private void handleDeltaResponse(DeltaAdsStream s, DeltaDiscoveryResponse response) {
+    failedAttempts = 0;
+    if (!deltaLogged) {
+      deltaLogged = true;
+      log.info("xDS client {} of {} receives config from {} over delta (incremental) ADS", node.getId(),
+          node.getCluster(), target);
+    }
+    String typeUrl = response.getTypeUrl();
+    ResourceParser<?> parser = config.parsers().get(typeUrl);
+    if (parser == null) {
+      log.warn("Ignoring xDS response of unrequested type {} from {}", typeUrl, target);
+      return;
+    }
+    s.keepUnrequested(typeUrl, response.getResourcesList(), response.getRemovedResourcesList(),
+        Set.copyOf(resources.subscribedNames(typeUrl)));
+    ResponseDecoder.Result result =
+        resources.applyDelta(parser, response.getResourcesList(), response.getRemovedResourcesList());
+    if (result.accepted()) {
+      log.debug("ACK {} delta {} nonce {}", typeUrl, response.getSystemVersionInfo(), response.getNonce());
+    } else {
+      log.warn("NACK {} delta {} nonce {} (keeping the previous resources): {}", typeUrl,
+          response.getSystemVersionInfo(), response.getNonce(), result.errorDetail());
+    }
+    afterApply(typeUrl);
+    s.ack(typeUrl, response.getNonce(), result.accepted() ? null : result.errorDetail());
+  }
+
+  /**
+   * Applies resources a (wildcard-minded) server sent on this stream before we subscribed to them;
+   * it will not send them again. Already ACKed, so a rejected one can only be logged.
+   */
+  private void applyUnrequested(DeltaAdsStream s, String typeUrl, List<String> names) {
+    ResourceParser<?> parser = config.parsers().get(typeUrl);
+    List<io.envoyproxy.envoy.service.discovery.v3.Resource> kept = s.takeUnrequested(typeUrl, names);
+    if (kept.isEmpty() || parser == null) {
+      return;
+    }
+    ResponseDecoder.Result result = resources.applyDelta(parser, kept, List.of());
+    if (!result.accepted()) {
+      log.warn("Rejected {} resources received from {} before they were subscribed (already ACKed): {}", typeUrl,
+          target, result.errorDetail());
+    }
+    afterApply(typeUrl);
+  }
+
+  /** What every applied response does, whichever the protocol: confirm persisted config, persist. */
+  private void afterApply(String typeUrl) {
     if (resources.confirm(typeUrl) && staleSince != null) {
       log.info("Control plane {} confirmed the xDS config; no longer running on config persisted at {}",
           target, staleSince);
@@ -242,14 +312,19 @@ public final class XdsClient implements AutoCloseable {
     if (store != null) {
       store.save(resources.content()); // after a NACK too: its valid resources were accepted
     }
-    // Last, so whoever sees the ACK/NACK can rely on every local effect of the response being done.
-    s.send(typeUrl, resources.subscribedNames(typeUrl), version, result.accepted() ? null : result.errorDetail());
   }
 
-  private void handleClosed(AdsStream s, Status status) {
+  private void handleClosed(XdsStream<?, ?> s, Status status) {
     stream = null;
     resources.forEach(ResourceState::cancelTimer);
     if (closed.get()) {
+      return;
+    }
+    if (s instanceof DeltaAdsStream && status.getCode() == Status.Code.UNIMPLEMENTED && !s.responseReceived()) {
+      stateOfTheWorld = true;
+      log.info("Control plane {} does not offer delta xDS ({}); using state-of-the-world ADS", target,
+          status.getDescription());
+      openStream(); // not a failure: no backoff, no ambient error
       return;
     }
     failedAttempts++;
@@ -274,7 +349,7 @@ public final class XdsClient implements AutoCloseable {
   /** Stream events, ignored once they come from a stream that is no longer current. */
   private final class StreamEvents implements AdsStream.Handler {
     @Override
-    public void onReady(AdsStream s) {
+    public void onReady(XdsStream<?, ?> s) {
       if (s == stream) {
         resources.typeUrls().forEach(resources::startTimers);
       }
@@ -288,7 +363,14 @@ public final class XdsClient implements AutoCloseable {
     }
 
     @Override
-    public void onClosed(AdsStream s, Status status) {
+    public void onDeltaResponse(DeltaAdsStream s, DeltaDiscoveryResponse response) {
+      if (s == stream) {
+        handleDeltaResponse(s, response);
+      }
+    }
+
+    @Override
+    public void onClosed(XdsStream<?, ?> s, Status status) {
       if (s == stream) {
         handleClosed(s, status);
       }

@@ -52,6 +52,11 @@ final class FakeTime {
     return tasks.size();
   }
 
+  /** Whether exactly one task is pending and it falls due within {@code d} from now. */
+  synchronized boolean onlyTaskDueWithin(Duration d) {
+    return tasks.size() == 1 && tasks.peek().due <= nowNanos + d.toNanos();
+  }
+
   /** Moves time forward, running every task that falls due, in order. */
   void advance(Duration by) {
     long target;

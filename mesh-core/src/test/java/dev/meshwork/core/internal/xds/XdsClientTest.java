@@ -121,8 +121,8 @@ class XdsClientTest {
     RecordingWatcher<Listener> good = new RecordingWatcher<>();
     RecordingWatcher<Listener> bad = new RecordingWatcher<>();
     client.watch(LISTENER, "reviews", good);
+    server.nextRequest(); // once the client has fallen back to SotW, each watch sends one request
     client.watch(LISTENER, "bad-ratings", bad);
-    server.nextRequest();
     server.nextRequest();
 
     server.respond(LISTENER, "1", "n1", listener("reviews", "a"), listener("bad-ratings", "a"));
@@ -141,8 +141,8 @@ class XdsClientTest {
     RecordingWatcher<Listener> a = new RecordingWatcher<>();
     RecordingWatcher<Listener> b = new RecordingWatcher<>();
     client.watch(LISTENER, "a", a);
-    client.watch(LISTENER, "b", b);
     server.nextRequest();
+    client.watch(LISTENER, "b", b);
     server.nextRequest();
     server.respond(LISTENER, "1", "n1", listener("a", "x"), listener("b", "x"));
     server.nextRequest();
@@ -174,8 +174,8 @@ class XdsClientTest {
     RecordingWatcher<ClusterLoadAssignment> ghost = new RecordingWatcher<>();
     RecordingWatcher<ClusterLoadAssignment> present = new RecordingWatcher<>();
     client.watch(CLUSTER_LOAD_ASSIGNMENT, "ghost", ghost);
-    client.watch(CLUSTER_LOAD_ASSIGNMENT, "present", present);
     server.nextRequest();
+    client.watch(CLUSTER_LOAD_ASSIGNMENT, "present", present);
     server.nextRequest();
     await(() -> time.pendingTasks() == 2, "does-not-exist timers once the stream is ready");
 
@@ -197,9 +197,9 @@ class XdsClientTest {
     RecordingWatcher<Listener> w2 = new RecordingWatcher<>();
     RecordingWatcher<Listener> w3 = new RecordingWatcher<>();
     client.watch(LISTENER, "a", w1);
+    server.nextRequest();
     client.watch(LISTENER, "a", w2);
     client.watch(LISTENER, "b", w3);
-    server.nextRequest();
     assertEquals(List.of("a", "b"), server.nextRequest().getResourceNamesList());
 
     client.cancelWatch(LISTENER, "a", w1);
