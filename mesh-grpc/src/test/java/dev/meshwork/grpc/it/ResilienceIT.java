@@ -29,12 +29,9 @@ class ResilienceIT {
     mesh.close();
   }
 
-  @Test
-  void retries_threeAttemptsOnUnavailable_hideAnInstanceFailingHalfItsCalls() throws Exception {
-    Backend flaky = mesh.backend("ratings", "ratings-flaky", "v1").mode(Backend.Mode.FAIL_HALF);
-    mesh.backend("ratings", "ratings-ok-a", "v1");
-    mesh.backend("ratings", "ratings-ok-b", "v1");
-    mesh.applyConfig("ratings.yaml", """
+  /** The ratings VirtualService with a retry policy, optionally with a round-robin DestinationRule. */
+  static String ratings(int attempts, String retryOn, boolean roundRobin) {
+    String vs = """
         apiVersion: networking.istio.io/v1
         kind: VirtualService
         metadata:
@@ -46,8 +43,9 @@ class ResilienceIT {
             - destination:
                 host: ratings
             retries:
-              attempts: 3
-              retryOn: unavailable
+              attempts: %d
+        """.formatted(attempts) + (retryOn == null ? "" : "      retryOn: " + retryOn + "\n");
+    String dr = """
         ---
         apiVersion: networking.istio.io/v1
         kind: DestinationRule
@@ -58,7 +56,16 @@ class ResilienceIT {
           trafficPolicy:
             loadBalancer:
               simple: ROUND_ROBIN
-        """);
+        """;
+    return roundRobin ? vs + dr : vs;
+  }
+
+  @Test
+  void retries_threeAttemptsOnUnavailable_hideAnInstanceFailingHalfItsCalls() throws Exception {
+    Backend flaky = mesh.backend("ratings", "ratings-flaky", "v1").mode(Backend.Mode.FAIL_HALF);
+    mesh.backend("ratings", "ratings-ok-a", "v1");
+    mesh.backend("ratings", "ratings-ok-b", "v1");
+    mesh.applyConfig("ratings.yaml", ratings(3, "unavailable", true));
     ManagedChannel ch = mesh.channel("ratings");
     mesh.awaitServedBy(ch, Map.of(), "ratings-ok-a", "ratings-ok-b");
     long flakyBefore = flaky.calls.get();
@@ -77,38 +84,13 @@ class ResilienceIT {
       mesh.backend("ratings", "ratings-down-" + i, "v1").mode(Backend.Mode.FAIL_ALL);
     }
     mesh.backend("ratings", "ratings-up", "v1");
-    String config = """
-        apiVersion: networking.istio.io/v1
-        kind: VirtualService
-        metadata:
-          name: ratings
-        spec:
-          hosts: [ratings]
-          http:
-          - route:
-            - destination:
-                host: ratings
-            retries:
-              attempts: %d
-              retryOn: unavailable
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: DestinationRule
-        metadata:
-          name: ratings
-        spec:
-          host: ratings
-          trafficPolicy:
-            loadBalancer:
-              simple: ROUND_ROBIN
-        """;
-    mesh.applyConfig("ratings.yaml", config.formatted(3));
+    mesh.applyConfig("ratings.yaml", ratings(3, "unavailable", true));
     ManagedChannel ch = mesh.channel("ratings");
     mesh.awaitServedBy(ch, Map.of(), "ratings-up");
     // Few calls: each may wait out gRPC's retry backoff (up to 25 ms × 2^n) three times.
     Map<String, Integer> three = MeshFixture.distribution(ch, Map.of(), 60);
     assertEquals(Map.of("ratings-up", 60), three, "3 retries reach the healthy instance");
-    mesh.applyConfig("ratings.yaml", config.formatted(1));
+    mesh.applyConfig("ratings.yaml", ratings(1, "unavailable", true));
     Map<String, Integer> one = Map.of();
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (one.getOrDefault("ERROR:UNAVAILABLE", 0) == 0 && System.nanoTime() < deadline) {
@@ -123,20 +105,7 @@ class ResilienceIT {
   void withoutRetries_theSameInstanceFailsCalls() throws Exception {
     mesh.backend("ratings", "ratings-flaky", "v1").mode(Backend.Mode.FAIL_HALF);
     mesh.backend("ratings", "ratings-ok-a", "v1");
-    mesh.applyConfig("ratings.yaml", """
-        apiVersion: networking.istio.io/v1
-        kind: VirtualService
-        metadata:
-          name: ratings
-        spec:
-          hosts: [ratings]
-          http:
-          - route:
-            - destination:
-                host: ratings
-            retries:
-              attempts: 0
-        """);
+    mesh.applyConfig("ratings.yaml", ratings(0, null, false));
     ManagedChannel ch = mesh.channel("ratings");
     mesh.awaitServedBy(ch, Map.of(), "ratings-ok-a");
     Map<String, Integer> counts = MeshFixture.distribution(ch, Map.of(), 400);
