@@ -86,7 +86,8 @@ public final class ControlPlane implements AutoCloseable {
     this.tracker = new ClientTracker(clock);
     this.served = XdsTranslator.translate(MeshConfig.EMPTY, List.of());
     this.warm = b.registryWarmup.isZero();
-    this.cache = new MeshCache(warm ? XdsSnapshot.of(served) : null, tracker::subscriptionChanged);
+    this.cache = new MeshCache(warm ? XdsSnapshot.of(served) : null, tracker::subscriptionChanged, tracker::rejectedVersion,
+        tracker::deltaWildcard);
     this.status = new ConfigStatus(0, clock.instant(), List.of(), null);
   }
 

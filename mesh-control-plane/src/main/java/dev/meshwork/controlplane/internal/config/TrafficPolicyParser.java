@@ -34,7 +34,7 @@ final class TrafficPolicyParser {
   private static final Schema OUTLIER = Schema.of("consecutive5xxErrors", "consecutiveGatewayErrors", "consecutiveErrors",
           "interval", "baseEjectionTime", "maxEjectionPercent")
       .unsupported("minHealthPercent", "splitExternalLocalOriginErrors", "consecutiveLocalOriginFailures");
-  private static final List<String> SIMPLE = List.of("UNSPECIFIED", "ROUND_ROBIN", "LEAST_REQUEST", "LEAST_CONN", "RANDOM");
+  private static final List<String> SIMPLE = List.of("UNSPECIFIED", "ROUND_ROBIN", "LEAST_REQUEST", "LEAST_CONN", "RANDOM", "PASSTHROUGH");
   /** Envoy's RingHashLbConfig.minimum_ring_size limit. */
   private static final long MAX_RING = 8_388_608L;
 
@@ -62,10 +62,6 @@ final class TrafficPolicyParser {
     }
     if (lb.has("simple") && lb.has("consistentHash")) {
       lb.ctx().error(lb.path(), "expected one of simple, consistentHash, not both");
-      return null;
-    }
-    if ("PASSTHROUGH".equals(lb.get("simple") == null ? null : lb.get("simple").asText())) {
-      lb.ctx().error(lb.path("simple"), "not supported by Meshwork yet: PASSTHROUGH (proxyless clients need endpoints)");
       return null;
     }
     String simple = lb.oneOf("simple", SIMPLE);

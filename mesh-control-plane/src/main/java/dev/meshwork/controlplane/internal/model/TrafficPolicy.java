@@ -22,8 +22,12 @@ public record TrafficPolicy(LoadBalancer loadBalancer, ConnectionPool connection
   /** LoadBalancerSettings: simple or consistentHash (exactly one). */
   public record LoadBalancer(Simple simple, ConsistentHash consistentHash) {}
 
-  /** LoadBalancerSettings.SimpleLB; UNSPECIFIED means Istio's default (LEAST_REQUEST). */
-  public enum Simple { UNSPECIFIED, ROUND_ROBIN, LEAST_REQUEST, RANDOM }
+  /**
+   * LoadBalancerSettings.SimpleLB; UNSPECIFIED means Istio's default (LEAST_REQUEST). PASSTHROUGH
+   * (forward to the caller's original destination) becomes an ORIGINAL_DST cluster, as istiod
+   * writes it; proxyless clients cannot honour that and NACK it.
+   */
+  public enum Simple { UNSPECIFIED, ROUND_ROBIN, LEAST_REQUEST, RANDOM, PASSTHROUGH }
 
   /**
    * Exactly one of httpHeaderName, httpCookie, useSourceIp is set.

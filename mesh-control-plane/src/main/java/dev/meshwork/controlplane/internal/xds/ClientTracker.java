@@ -33,6 +33,12 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
   // by identity (weak keys): the server hands the same request object to createWatch right after.
   private final com.google.common.cache.Cache<DiscoveryRequest, Boolean> subscriptionChanges =
       com.google.common.cache.CacheBuilder.newBuilder().weakKeys().build();
+  // NACK requests (SotW or delta) and the version they reject: the one last sent on that stream.
+  private final com.google.common.cache.Cache<Object, String> rejections =
+      com.google.common.cache.CacheBuilder.newBuilder().weakKeys().build();
+  // Delta requests of streams that are not wildcard subscribers for that type (see isWildcard).
+  private final com.google.common.cache.Cache<Object, Boolean> explicitOnly =
+      com.google.common.cache.CacheBuilder.newBuilder().weakKeys().build();
   private final Deque<Nack> recentNacks = new ArrayDeque<>();
 
   public ClientTracker(Clock clock) {
@@ -81,8 +87,8 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
   public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
     Stream s = streams.computeIfAbsent(streamId, id -> new Stream(clock.instant()));
     String nack = request.hasErrorDetail() ? request.getErrorDetail().getMessage() : null;
-    if (s.onRequest(request.getNode(), request.getTypeUrl(), request.getResourceNamesList(), request.getResponseNonce(),
-        request.getVersionInfo(), nack)) {
+    if (s.onRequest(request, request.getNode(), request.getTypeUrl(), request.getResourceNamesList(),
+        request.getResponseNonce(), request.getVersionInfo(), nack)) {
       subscriptionChanges.put(request, Boolean.TRUE);
     }
   }
@@ -96,12 +102,35 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
     return subscriptionChanges.asMap().remove(request) != null;
   }
 
+  /**
+   * The version a NACK request rejects (the last one sent on its stream), or null when the request
+   * is no NACK of the latest response. The cache answers such a NACK only once the snapshot has
+   * moved past that version: resending what was just rejected would loop as fast as the client
+   * NACKs.
+   */
+  public String rejectedVersion(Object request) {
+    return rejections.asMap().remove(request);
+  }
+
+  /**
+   * Whether a delta request's stream subscribes to every resource of its type. java-control-plane
+   * treats every ADS listener and cluster stream as wildcard, so a client that names what it needs
+   * would be sent every listener and cluster in the mesh. The xDS spec: a stream is wildcard when
+   * its first request subscribes no names, or when it subscribes "*" (until it unsubscribes "*").
+   */
+  public boolean deltaWildcard(Object request) {
+    return explicitOnly.asMap().remove(request) == null;
+  }
+
   @Override
   public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
     Stream s = streams.computeIfAbsent(streamId, id -> new Stream(clock.instant()));
     String nack = request.hasErrorDetail() ? request.getErrorDetail().getMessage() : null;
-    s.onRequest(request.getNode(), request.getTypeUrl(), request.getResourceNamesSubscribeList(),
+    s.onRequest(request, request.getNode(), request.getTypeUrl(), request.getResourceNamesSubscribeList(),
         request.getResponseNonce(), null, nack);
+    if (!s.deltaWildcard(request)) {
+      explicitOnly.put(request, Boolean.TRUE);
+    }
   }
 
   @Override
@@ -138,7 +167,7 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
     }
 
     /** Records a request; returns whether its names differ from the previous request's. */
-    synchronized boolean onRequest(Node n, String typeUrl, List<String> names, String nonce, String version, String nack) {
+    synchronized boolean onRequest(Object request, Node n, String typeUrl, List<String> names, String nonce, String version, String nack) {
       if (n != null && !n.getId().isEmpty()) {
         node = n;
       }
@@ -150,12 +179,29 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
       }
       if (nack != null) {
         t.lastNack = new Nack(node.getId(), typeUrl, t.sentVersion, nack, clock.instant());
+        if (t.sentVersion != null) {
+          rejections.put(request, t.sentVersion);
+        }
         log.warn("xDS client {} NACKed {} version {}: {}", node.getId(), shortType(typeUrl), t.sentVersion, nack);
         remember(t.lastNack);
       } else {
         t.ackedVersion = version != null ? version : t.sentVersion;
       }
       return changed;
+    }
+
+    /** Tracks the wildcard state of a delta request's type on this stream; returns it. */
+    synchronized boolean deltaWildcard(DeltaDiscoveryRequest r) {
+      MutableType t = types.computeIfAbsent(r.getTypeUrl(), k -> new MutableType());
+      if (t.wildcard == null) {
+        t.wildcard = r.getResourceNamesSubscribeCount() == 0;
+      }
+      if (r.getResourceNamesSubscribeList().contains("*")) {
+        t.wildcard = true;
+      } else if (r.getResourceNamesUnsubscribeList().contains("*")) {
+        t.wildcard = false;
+      }
+      return t.wildcard;
     }
 
     synchronized void onResponse(String typeUrl, String nonce, String version) {
@@ -178,6 +224,7 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
     String sentVersion;
     String ackedVersion;
     Nack lastNack;
+    Boolean wildcard; // delta only; null until the type's first request
   }
 
   static String shortType(String typeUrl) {

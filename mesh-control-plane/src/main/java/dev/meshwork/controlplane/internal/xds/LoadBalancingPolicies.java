@@ -25,6 +25,11 @@ import io.envoyproxy.envoy.extensions.load_balancing_policies.round_robin.v3.Rou
  *       to round robin; Envoy (and our HTTP client) pick at random.
  *   <li>consistentHash: [RingHash{XX_HASH, minimum_ring_size when set}]; the hash key itself is a
  *       route-level hash policy (see {@link HashPolicies}).
+ *   <li>PASSTHROUGH: what istiod writes, an ORIGINAL_DST cluster with lb_policy CLUSTER_PROVIDED
+ *       and no EDS. A proxyless client has no original destination to forward to, so gRPC and
+ *       Meshwork clients both NACK such a cluster and keep its previous version; the NACK shows
+ *       on the admin API's /clients. Translated rather than refused so the config means what it
+ *       means under istiod.
  * </ul>
  */
 final class LoadBalancingPolicies {
@@ -39,6 +44,11 @@ final class LoadBalancingPolicies {
       }
       cluster.setLbPolicy(Cluster.LbPolicy.RING_HASH);
       add(policy, "envoy.load_balancing_policies.ring_hash", ring.build());
+    } else if (lb != null && lb.simple() == TrafficPolicy.Simple.PASSTHROUGH) {
+      cluster.clearEdsClusterConfig()
+          .setType(Cluster.DiscoveryType.ORIGINAL_DST)
+          .setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED);
+      return;
     } else {
       TrafficPolicy.Simple simple = lb == null || lb.simple() == null ? TrafficPolicy.Simple.UNSPECIFIED : lb.simple();
       switch (simple) {

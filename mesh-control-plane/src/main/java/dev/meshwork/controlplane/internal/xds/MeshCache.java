@@ -33,22 +33,35 @@ import java.util.function.Consumer;
 public final class MeshCache implements ConfigWatcher {
   private final List<Watch> watches = new ArrayList<>();
   private final List<DeltaWatch> deltaWatches = new ArrayList<>();
+  // Watches opened by a NACK of the current version, with that version: answered only once their
+  // type's version differs from it (guarded by the monitor).
+  private final Map<Object, String> rejected = new java.util.IdentityHashMap<>();
   private volatile XdsSnapshot snapshot;
   private final java.util.function.Predicate<io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest> subscriptionChanged;
+  private final java.util.function.Function<Object, String> rejectedVersion;
+  private final java.util.function.Predicate<Object> deltaWildcard;
 
   public MeshCache(XdsSnapshot initial) {
-    this(initial, r -> false);
+    this(initial, r -> false, r -> null, r -> true);
   }
 
   /**
    * @param initial the first snapshot, or null to answer nothing until {@link #setSnapshot}
    * @param subscriptionChanged whether a request changed its stream's names (see {@link
    *     ClientTracker#subscriptionChanged}); such requests are always answered
+   * @param rejectedVersion the version a NACK request rejects, else null (see {@link
+   *     ClientTracker#rejectedVersion})
+   * @param deltaWildcard whether a delta request's stream subscribes to every resource of its type
+   *     (see {@link ClientTracker#deltaWildcard})
    */
   public MeshCache(XdsSnapshot initial,
-      java.util.function.Predicate<io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest> subscriptionChanged) {
+      java.util.function.Predicate<io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest> subscriptionChanged,
+      java.util.function.Function<Object, String> rejectedVersion,
+      java.util.function.Predicate<Object> deltaWildcard) {
     this.snapshot = initial;
     this.subscriptionChanged = subscriptionChanged;
+    this.rejectedVersion = rejectedVersion;
+    this.deltaWildcard = deltaWildcard;
   }
 
   public XdsSnapshot snapshot() {
@@ -66,9 +79,12 @@ public final class MeshCache implements ConfigWatcher {
           Watch w = it.next();
           if (w.isCancelled()) {
             it.remove();
+            rejected.remove(w);
           } else if (w.request().getResourceType() == t
-              && !w.request().getVersionInfo().equals(next.type(t).version())) {
+              && !w.request().getVersionInfo().equals(next.type(t).version())
+              && !next.type(t).version().equals(rejected.get(w))) {
             it.remove();
+            rejected.remove(w);
             sends.add(() -> respond(w, next));
           }
         }
@@ -76,10 +92,12 @@ public final class MeshCache implements ConfigWatcher {
           DeltaWatch w = it.next();
           if (w.isCancelled()) {
             it.remove();
-          } else if (w.request().getResourceType() == t) {
+            rejected.remove(w);
+          } else if (w.request().getResourceType() == t && !next.type(t).version().equals(rejected.get(w))) {
             DeltaResponse r = deltaResponse(w, next);
             if (r != null) {
               it.remove();
+              rejected.remove(w);
               sends.add(() -> send(w, r));
             }
           }
@@ -117,10 +135,15 @@ public final class MeshCache implements ConfigWatcher {
         }
       }
       // A NACK carries the last accepted version, which differs from ours; answering it again with
-      // the same rejected resources would loop. Wait for the next snapshot instead.
-      boolean stale = !request.getVersionInfo().equals(state.version()) && !request.hasErrorDetail();
+      // the same rejected resources would loop. Wait for a snapshot past the rejected version.
+      String nacked = request.hasErrorDetail() ? rejectedVersion.apply(request.v3Request()) : null;
+      boolean stale = !request.getVersionInfo().equals(state.version())
+          && (!request.hasErrorDetail() || (nacked != null && !nacked.equals(state.version())));
       boolean rewarm = hasClusterChanged && type == ResourceType.ENDPOINT;
       if (!stale && !newNames && !rewarm) {
+        if (request.hasErrorDetail()) {
+          rejected.put(watch, nacked != null ? nacked : state.version());
+        }
         watches.add(watch);
         watch.setStop(() -> remove(watch));
         return watch;
@@ -135,11 +158,21 @@ public final class MeshCache implements ConfigWatcher {
       Map<String, String> resourceVersions, Set<String> pendingResources, boolean isWildcard,
       Consumer<DeltaResponse> responseConsumer, boolean hasClusterChanged) {
     DeltaWatch watch = new DeltaWatch(request, Map.copyOf(resourceVersions), Set.copyOf(pendingResources),
-        requesterVersion, isWildcard, responseConsumer);
+        requesterVersion, isWildcard && deltaWildcard.test(request.v3Request()), responseConsumer);
     DeltaResponse response;
+    // A NACK of the current version that subscribes nothing new waits for the next version (the
+    // server still tracks the rejected resources at their previous versions, so answering now
+    // would resend them and loop).
+    String nacked = request.v3Request().hasErrorDetail() ? rejectedVersion.apply(request.v3Request()) : null;
     synchronized (this) {
-      response = snapshot == null ? null : deltaResponse(watch, snapshot);
+      boolean nackOfCurrent = snapshot != null && nacked != null
+          && nacked.equals(snapshot.type(request.getResourceType()).version())
+          && request.v3Request().getResourceNamesSubscribeCount() == 0;
+      response = snapshot == null || nackOfCurrent ? null : deltaResponse(watch, snapshot);
       if (response == null) {
+        if (nackOfCurrent) {
+          rejected.put(watch, nacked);
+        }
         deltaWatches.add(watch);
         watch.setStop(() -> remove(watch));
         return watch;
@@ -152,6 +185,7 @@ public final class MeshCache implements ConfigWatcher {
   private synchronized void remove(Object watch) {
     watches.remove(watch);
     deltaWatches.remove(watch);
+    rejected.remove(watch);
   }
 
   private static void respond(Watch watch, XdsSnapshot snap) {
@@ -192,6 +226,7 @@ public final class MeshCache implements ConfigWatcher {
     if (w.isWildcard()) {
       subscribed.addAll(state.resources().keySet());
     }
+    subscribed.remove("*");
     Map<String, VersionedResource<?>> changed = new LinkedHashMap<>();
     List<String> removed = new ArrayList<>();
     // A listener or cluster this request newly subscribes to that does not exist is listed as

@@ -102,7 +102,7 @@ class DestinationRuleParserTest {
         workloadSelector: {matchLabels: {app: a}}
         trafficPolicy:
           tls: {mode: ISTIO_MUTUAL}
-          loadBalancer: {simple: PASSTHROUGH, localityLbSetting: {enabled: true}}
+          loadBalancer: {simple: RANDOM, localityLbSetting: {enabled: true}}
           connectionPool: {tcp: {tcpKeepalive: {time: 1s}}, http: {idleTimeout: 1s}}
           outlierDetection: {minHealthPercent: 10}
         subsets:
@@ -111,7 +111,6 @@ class DestinationRuleParserTest {
         """);
     assertError(r, "dr.yaml doc 0 DestinationRule default/reviews: spec.workloadSelector: not supported by Meshwork yet");
     assertError(r, "spec.trafficPolicy.tls: not supported by Meshwork yet");
-    assertError(r, "spec.trafficPolicy.loadBalancer.simple: not supported by Meshwork yet: PASSTHROUGH");
     assertError(r, "spec.trafficPolicy.loadBalancer.localityLbSetting: not supported by Meshwork yet");
     assertError(r, "spec.trafficPolicy.connectionPool.tcp.tcpKeepalive: not supported by Meshwork yet");
     assertError(r, "spec.trafficPolicy.connectionPool.http.idleTimeout: not supported by Meshwork yet");

@@ -79,6 +79,15 @@ class ClusterTranslatorTest {
   }
 
   @Test
+  void passthrough_isAnOriginalDstCluster_asIstiodWritesIt() {
+    Cluster c = reviews(lb(TrafficPolicy.Simple.PASSTHROUGH));
+    assertEquals(Cluster.DiscoveryType.ORIGINAL_DST, c.getType());
+    assertEquals(Cluster.LbPolicy.CLUSTER_PROVIDED, c.getLbPolicy());
+    assertFalse(c.hasEdsClusterConfig(), "no EDS: the destination is the caller's original one");
+    assertFalse(c.hasLoadBalancingPolicy());
+  }
+
+  @Test
   void consistentHash_isRingHashWithXxHash() throws Exception {
     Cluster c = reviews(hash(new TrafficPolicy.ConsistentHash("x-user", null, false, 2048)));
     assertEquals(Cluster.LbPolicy.RING_HASH, c.getLbPolicy());

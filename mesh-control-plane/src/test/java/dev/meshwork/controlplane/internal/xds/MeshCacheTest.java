@@ -57,6 +57,35 @@ class MeshCacheTest {
   }
 
   @Test
+  void delta_nackOfTheCurrentVersion_waitsForANewVersion_insteadOfResendingWhatWasRejected() {
+    io.envoyproxy.controlplane.cache.DeltaXdsRequest nack = io.envoyproxy.controlplane.cache.DeltaXdsRequest.create(
+        io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest.newBuilder()
+            .setTypeUrl(Resources.V3.LISTENER_TYPE_URL).setResponseNonce("7")
+            .setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3).setMessage("listener reviews: bad")).build());
+    XdsSnapshot first = XdsSnapshot.of(resources("reviews"));
+    String rejected = first.type(Resources.ResourceType.LISTENER).version();
+    MeshCache cache = new MeshCache(first, r -> false, r -> r == nack.v3Request() ? rejected : null, r -> true);
+    List<io.envoyproxy.controlplane.cache.DeltaResponse> got = new ArrayList<>();
+    // The server still tracks "reviews" at the version the client had before (a NACK commits nothing).
+    cache.createDeltaWatch(nack, "", Map.of("reviews", "older"), Set.of(), false, got::add, false);
+    assertEquals(0, got.size(), "the rejected version is not sent again");
+    cache.setSnapshot(XdsSnapshot.of(resources("reviews")));
+    assertEquals(0, got.size(), "nor when a snapshot leaves listeners unchanged");
+    cache.setSnapshot(XdsSnapshot.of(resources("reviews", "ratings")));
+    assertEquals(1, got.size(), "a new listener version is sent");
+  }
+
+  @Test
+  void delta_streamThatNamesItsResources_isNotSentEveryListener() {
+    MeshCache cache = new MeshCache(XdsSnapshot.of(resources("reviews", "ratings", "details")),
+        r -> false, r -> null, r -> false);
+    List<io.envoyproxy.controlplane.cache.DeltaResponse> got = new ArrayList<>();
+    // java-control-plane says every ADS listener stream is wildcard; the tracker knows better.
+    cache.createDeltaWatch(deltaLds("reviews"), "", Map.of(), Set.of("reviews"), true, got::add, false);
+    assertEquals(Set.of("reviews"), got.get(0).resources().keySet());
+  }
+
+  @Test
   void request_naming_an_unknown_resource_still_gets_the_known_ones() {
     MeshCache cache = new MeshCache(XdsSnapshot.of(resources("reviews", "ratings")));
     List<Response> got = new ArrayList<>();

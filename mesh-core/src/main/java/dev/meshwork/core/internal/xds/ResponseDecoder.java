@@ -30,10 +30,13 @@ final class ResponseDecoder {
       return invalid.isEmpty() && unnamed.isEmpty();
     }
 
-    /** The NACK's error_detail: "name: reason" for every problem, separated by "; ". */
+    /**
+     * The NACK's error_detail: every problem, separated by "; ", each naming its resource (parsers'
+     * reasons already read "cluster NAME: field ..."; others get a "name: " prefix).
+     */
     String errorDetail() {
       List<String> all = new ArrayList<>(unnamed);
-      invalid.forEach((name, why) -> all.add(name + ": " + why));
+      invalid.forEach((name, why) -> all.add(why.contains(" " + name + ": ") ? why : name + ": " + why));
       return String.join("; ", all);
     }
   }
