@@ -101,7 +101,7 @@ class XdsClientDeltaTest {
     DeltaDiscoveryRequest nack = server.nextDeltaRequest();
     assertEquals("n2", nack.getResponseNonce());
     assertEquals(Code.INVALID_ARGUMENT_VALUE, nack.getErrorDetail().getCode());
-    assertTrue(nack.getErrorDetail().getMessage().startsWith("reviews: Listener reviews: stat_prefix"),
+    assertTrue(nack.getErrorDetail().getMessage().startsWith("Listener reviews: stat_prefix"),
         nack.getErrorDetail().getMessage());
     assertTrue(w.nextAmbientError().contains("stat_prefix"));
 

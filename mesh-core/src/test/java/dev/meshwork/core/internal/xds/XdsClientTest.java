@@ -101,7 +101,7 @@ class XdsClientTest {
     assertEquals("1", nack.getVersionInfo());
     assertEquals("n2", nack.getResponseNonce());
     assertEquals(Code.INVALID_ARGUMENT_VALUE, nack.getErrorDetail().getCode());
-    assertTrue(nack.getErrorDetail().getMessage().startsWith("reviews: Listener reviews: stat_prefix"),
+    assertTrue(nack.getErrorDetail().getMessage().startsWith("Listener reviews: stat_prefix"),
         nack.getErrorDetail().getMessage());
     assertTrue(w.nextAmbientError().contains("stat_prefix"));
 
@@ -129,7 +129,7 @@ class XdsClientTest {
     DiscoveryRequest nack = server.nextRequest();
     assertEquals("", nack.getVersionInfo());
     String detail = nack.getErrorDetail().getMessage();
-    assertTrue(detail.contains("bad-ratings: Listener bad-ratings: name:"), detail);
+    assertTrue(detail.contains("Listener bad-ratings: name:") && !detail.contains("bad-ratings: Listener"), detail);
     assertFalse(detail.contains("reviews:"), "only the invalid resource is named: " + detail);
     assertEquals(listener("reviews", "a"), good.nextChanged());
     assertTrue(bad.nextAmbientError().contains("bad-ratings"));
