@@ -72,6 +72,8 @@ public final class MeshRegistration implements AutoCloseable {
         .setPort(port)
         .putAllLabels(labels)
         .setLocality(settings.locality())
+        .setNamespace(settings.namespace())
+        .setServiceAccount(settings.serviceAccount())
         .build();
     MeshRegistration r = new MeshRegistration(settings, instance, ttl);
     try {

@@ -15,10 +15,18 @@ import java.util.UUID;
  * @param instanceId unique per process (xDS node id); generated when not given
  * @param locality Istio-style {@code region/zone/subzone}; a bare value is a zone
  * @param namespace namespace the workload runs in, {@code default} unless set
+ * @param serviceAccount the workload's service account, the last part of its SPIFFE ID; the
+ *     service name unless set
+ * @param trustDomain the mesh's SPIFFE trust domain, {@code cluster.local} unless set
+ * @param identityToken the join token that entitles this workload to certificates for its SPIFFE
+ *     ID (sent to the CA as a bearer credential); empty for a workload without mesh identity
  */
-public record MeshSettings(String controlPlane, String service, String instanceId, String locality, String namespace) {
+public record MeshSettings(String controlPlane, String service, String instanceId, String locality, String namespace,
+    String serviceAccount, String trustDomain, String identityToken) {
   /** Default xDS port, familiar to Istio users. */
   public static final int DEFAULT_XDS_PORT = 15010;
+  /** Istio's default trust domain. */
+  public static final String DEFAULT_TRUST_DOMAIN = "cluster.local";
 
   public MeshSettings {
     Objects.requireNonNull(controlPlane, "controlPlane");
@@ -26,6 +34,15 @@ public record MeshSettings(String controlPlane, String service, String instanceI
     Objects.requireNonNull(instanceId, "instanceId");
     Objects.requireNonNull(locality, "locality");
     Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(serviceAccount, "serviceAccount");
+    Objects.requireNonNull(trustDomain, "trustDomain");
+    Objects.requireNonNull(identityToken, "identityToken");
+    if (serviceAccount.isBlank()) {
+      serviceAccount = service;
+    }
+    if (trustDomain.isBlank()) {
+      trustDomain = DEFAULT_TRUST_DOMAIN;
+    }
     if (controlPlane.isBlank()) {
       throw new IllegalArgumentException("controlPlane: empty (expected: host:port, e.g. 127.0.0.1:15010)");
     }
@@ -37,6 +54,16 @@ public record MeshSettings(String controlPlane, String service, String instanceI
     } else if (controlPlane.indexOf(':') != controlPlane.lastIndexOf(':') && !controlPlane.startsWith("[")) {
       controlPlane = "[" + controlPlane + "]:" + DEFAULT_XDS_PORT; // a bare IPv6 literal such as ::1
     }
+  }
+
+  /** This workload's SPIFFE ID: {@code spiffe://<trustDomain>/ns/<namespace>/sa/<serviceAccount>}. */
+  public String spiffeId() {
+    return "spiffe://" + trustDomain + "/ns/" + namespace + "/sa/" + serviceAccount;
+  }
+
+  /** Whether this workload has a join token, so it obtains certificates and speaks mTLS. */
+  public boolean hasIdentity() {
+    return !identityToken.isEmpty();
   }
 
   /** Region part of {@link #locality()}, or empty. */
@@ -73,7 +100,8 @@ public record MeshSettings(String controlPlane, String service, String instanceI
   /**
    * Settings from a map of environment-style variables ({@code System.getenv()} usually):
    * {@code MESHWORK_CONTROL_PLANE} (default {@code 127.0.0.1:15010}), {@code MESHWORK_SERVICE}
-   * (required), {@code MESHWORK_INSTANCE_ID}, {@code MESHWORK_LOCALITY}, {@code MESHWORK_NAMESPACE}.
+   * (required), {@code MESHWORK_INSTANCE_ID}, {@code MESHWORK_LOCALITY}, {@code MESHWORK_NAMESPACE},
+   * {@code MESHWORK_SERVICE_ACCOUNT}, {@code MESHWORK_TRUST_DOMAIN}, {@code MESHWORK_IDENTITY_TOKEN}.
    */
   public static MeshSettings fromEnvironment(Map<String, String> env) {
     Builder b = builder();
@@ -84,6 +112,9 @@ public record MeshSettings(String controlPlane, String service, String instanceI
     }
     b.locality(env.getOrDefault("MESHWORK_LOCALITY", ""));
     b.namespace(env.getOrDefault("MESHWORK_NAMESPACE", "default"));
+    b.serviceAccount(env.getOrDefault("MESHWORK_SERVICE_ACCOUNT", ""));
+    b.trustDomain(env.getOrDefault("MESHWORK_TRUST_DOMAIN", DEFAULT_TRUST_DOMAIN));
+    b.identityToken(env.getOrDefault("MESHWORK_IDENTITY_TOKEN", ""));
     return b.build();
   }
 
@@ -94,6 +125,9 @@ public record MeshSettings(String controlPlane, String service, String instanceI
     private String instanceId;
     private String locality = "";
     private String namespace = "default";
+    private String serviceAccount = "";
+    private String trustDomain = DEFAULT_TRUST_DOMAIN;
+    private String identityToken = "";
 
     private Builder() {}
 
@@ -122,13 +156,31 @@ public record MeshSettings(String controlPlane, String service, String instanceI
       return this;
     }
 
+    /** Defaults to the service name. */
+    public Builder serviceAccount(String serviceAccount) {
+      this.serviceAccount = serviceAccount;
+      return this;
+    }
+
+    public Builder trustDomain(String trustDomain) {
+      this.trustDomain = trustDomain;
+      return this;
+    }
+
+    /** The CA join token for this workload's identity; empty (the default) for none. */
+    public Builder identityToken(String token) {
+      this.identityToken = token;
+      return this;
+    }
+
     public MeshSettings build() {
       String id = instanceId;
       if (id == null || id.isBlank()) {
         id = service + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
             + UUID.randomUUID().toString().substring(0, 8);
       }
-      return new MeshSettings(controlPlane, service, id, locality, namespace);
+      return new MeshSettings(controlPlane, service, id, locality, namespace, serviceAccount, trustDomain,
+          identityToken);
     }
   }
 }
