@@ -34,7 +34,7 @@ final class Endpoints {
         ? new ClusterModel.Outlier(5, 0, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(300), 10)
         : null;
     return new ClusterModel.Cluster("c", "c", policy, 2, 1024, 8 * 1024 * 1024, ClusterModel.Thresholds.ENVOY_DEFAULTS,
-        o, null, Duration.ofSeconds(5));
+        o, null, Duration.ofSeconds(5), null);
   }
 
   static Map<ClusterModel.Address, Integer> counts(Picker p, int picks, PickContext ctx) {

@@ -97,7 +97,7 @@ class ClusterCircuitBreakerTest {
   void retryBudget_countsRequestsTheBreakerAdmitted() {
     ClusterCircuitBreaker cb = ClusterCircuitBreaker.of(new ClusterModel.Cluster(CLUSTER, null,
         ClusterModel.LbPolicy.ROUND_ROBIN, 2, 0, 0, ClusterModel.Thresholds.ENVOY_DEFAULTS, null,
-        new ClusterModel.RetryBudget(20.0, 3), null));
+        new ClusterModel.RetryBudget(20.0, 3), null, null));
     for (int i = 0; i < 50; i++) {
       cb.tryAcquire();
     }

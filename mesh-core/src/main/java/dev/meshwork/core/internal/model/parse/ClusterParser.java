@@ -21,7 +21,8 @@ import java.time.Duration;
  * Outlier detection keeps the consecutive-error rules (Envoy's: consecutive_5xx enforced at 100%
  * by default, consecutive_gateway_failure at 0%); a rule enforced at any percentage above 0 counts
  * as enforced. Success-rate and failure-percentage ejection (which our control plane adds for
- * gRPC) are ignored. TLS transport sockets, health checks and subset load balancing are ignored.
+ * gRPC) are ignored. A TLS transport socket becomes {@link ClusterModel.UpstreamTls} (see {@link
+ * UpstreamTlsParser}); health checks and subset load balancing are ignored.
  * Stateless and thread-safe.
  */
 public final class ClusterParser implements ResourceParser<ClusterModel.Cluster> {
@@ -80,8 +81,9 @@ public final class ClusterParser implements ResourceParser<ClusterModel.Cluster>
     }
     ClusterModel.Outlier outlier = c.hasOutlierDetection() ? at("outlier_detection", () -> outlier(c.getOutlierDetection())) : null;
     Duration connect = c.hasConnectTimeout() ? at("connect_timeout", () -> Protos.duration(c.getConnectTimeout())) : DEFAULT_CONNECT_TIMEOUT;
+    ClusterModel.UpstreamTls tls = UpstreamTlsParser.tls(c);
     return new ClusterModel.Cluster(c.getName(), edsName, lb.policy(), lb.choices(), lb.minRing(), lb.maxRing(),
-        thresholds, outlier, budget, connect);
+        thresholds, outlier, budget, connect, tls);
   }
 
   /** Unset thresholds keep Envoy's defaults; values are uint32 (our control plane sends 0xFFFFFFFF for "unlimited"). */

@@ -144,4 +144,40 @@ class ClusterParserTest {
     assertEquals("cluster outbound|80||reviews: outlier_detection.max_ejection_percent 150 is above 100",
         error(controlPlaneCluster().setOutlierDetection(OutlierDetection.newBuilder().setMaxEjectionPercent(u32(150)))));
   }
+
+  private static Cluster.Builder withTls(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext v) {
+    var tls = io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.newBuilder()
+        .setSni("outbound_.80_._.reviews")
+        .setCommonTlsContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext.newBuilder()
+            .setCombinedValidationContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext
+                .CombinedCertificateValidationContext.newBuilder().setDefaultValidationContext(v)))
+        .build();
+    return controlPlaneCluster().setTransportSocket(io.envoyproxy.envoy.config.core.v3.TransportSocket.newBuilder()
+        .setName("envoy.transport_sockets.tls").setTypedConfig(com.google.protobuf.Any.pack(tls)));
+  }
+
+  @Test
+  void tlsTransportSocket_becomesUpstreamTls_withTheExactPeerIdentities() throws Exception {
+    var v = io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext.newBuilder()
+        .addMatchSubjectAltNames(io.envoyproxy.envoy.type.matcher.v3.StringMatcher.newBuilder()
+            .setExact("spiffe://cluster.local/ns/default/sa/reviews"))
+        .addMatchSubjectAltNames(io.envoyproxy.envoy.type.matcher.v3.StringMatcher.newBuilder()
+            .setExact("spiffe://cluster.local/ns/default/sa/reviews-v2"))
+        .build();
+    ClusterModel.UpstreamTls tls = parse(withTls(v)).tls();
+    assertEquals(java.util.Set.of("spiffe://cluster.local/ns/default/sa/reviews", "spiffe://cluster.local/ns/default/sa/reviews-v2"),
+        tls.peerIdentities());
+    assertEquals("outbound_.80_._.reviews", tls.sni());
+    assertNull(parse(controlPlaneCluster()).tls(), "no transport socket is plaintext");
+  }
+
+  @Test
+  void tlsPeerMatcherThatIsNotExact_isAnErrorRatherThanALooserCheck() {
+    var v = io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext.newBuilder()
+        .addMatchSubjectAltNames(io.envoyproxy.envoy.type.matcher.v3.StringMatcher.newBuilder()
+            .setPrefix("spiffe://cluster.local/"))
+        .build();
+    assertEquals("cluster outbound|80||reviews: transport_socket.typed_config.common_tls_context.combined_validation_context"
+        + ".default_validation_context.match_subject_alt_names[0] prefix is not supported (expected: exact)", error(withTls(v)));
+  }
 }
