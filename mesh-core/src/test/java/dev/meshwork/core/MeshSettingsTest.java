@@ -1,6 +1,7 @@
 package dev.meshwork.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,8 +50,23 @@ class MeshSettingsTest {
     assertEquals("r-1", node.get("id"));
     assertEquals("reviews", node.get("cluster"));
     assertEquals(Map.of("region", "eu", "zone", "zone-a", "sub_zone", ""), node.get("locality"));
-    assertEquals("grpc/server?xds.resource.listening_address=%s", b.get("server_listener_resource_name_template"));
+    assertEquals("grpc/server?xds.resource.listening_address=%s&ns=default&sa=reviews",
+        b.get("server_listener_resource_name_template"));
     assertTrue(b.get("xds_servers").toString().contains("10.0.0.1:15010"));
+    assertNull(b.get("certificate_providers"), "no identity, no certificate provider");
+  }
+
+  @Test
+  void bootstrapWithIdentity_hasIstiosDefaultFileWatcherProvider_andLabelsInTheServerListenerName() {
+    MeshSettings s = MeshSettings.builder().controlPlane("10.0.0.1:15010").service("reviews").namespace("shop")
+        .serviceAccount("reviews-sa").identityToken("t").build();
+    Map<String, Object> b = XdsBootstrap.of(s, java.nio.file.Path.of("/run/mesh"), Map.of("version", "v2", "app", "reviews"));
+    assertEquals("grpc/server?xds.resource.listening_address=%s&ns=shop&sa=reviews-sa&labels=app%3Dreviews%2Cversion%3Dv2",
+        b.get("server_listener_resource_name_template"));
+    assertEquals(Map.of("default", Map.of("plugin_name", "file_watcher", "config", Map.of(
+        "certificate_file", "/run/mesh/cert-chain.pem", "private_key_file", "/run/mesh/key.pem",
+        "ca_certificate_file", "/run/mesh/root-cert.pem", "refresh_interval", "1s"))), b.get("certificate_providers"));
+    assertEquals("spiffe://cluster.local/ns/shop/sa/reviews-sa", s.spiffeId());
   }
 
   private static MeshSettings settings(String cp) {
