@@ -110,7 +110,7 @@ final class CallRunner {
         AttemptOutcome outcome;
         cluster.active().begin(a);
         try {
-          response = attempt.send(new Upstream(cluster.config().name(), a.ip(), a.port()), timeout);
+          response = attempt.send(new Upstream(cluster.config().name(), a.ip(), a.port(), cluster.config().tls()), timeout);
           outcome = AttemptOutcome.http(attempt.status(response));
         } catch (ConnectException e) {
           failure = e;
@@ -179,7 +179,7 @@ final class CallRunner {
       ClusterState s = clusters.entry(name).state;
       ClusterModel.Address a = s == null ? null : s.pick(Long.MIN_VALUE, null);
       if (a != null) {
-        attempt.mirror(new Upstream(name, a.ip(), a.port()));
+        attempt.mirror(new Upstream(name, a.ip(), a.port(), s.config().tls()));
       }
     }
   }

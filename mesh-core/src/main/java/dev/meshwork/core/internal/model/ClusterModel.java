@@ -21,20 +21,7 @@ public final class ClusterModel {
    */
   public record Cluster(String name, String edsServiceName, LbPolicy lbPolicy, int leastRequestChoices,
       long minRingSize, long maxRingSize, Thresholds thresholds, Outlier outlier, RetryBudget retryBudget,
-      Duration connectTimeout, UpstreamTls tls) {}
-
-  /**
-   * A cluster's UpstreamTlsContext as the HTTP client applies it: present this workload's mesh
-   * certificate, trust the mesh's roots, and accept only a peer whose certificate carries one of
-   * {@code peerIdentities} (exact URI SANs, SPIFFE IDs; empty = any identity in the trust domain).
-   *
-   * @param sni server name to send, empty for none
-   */
-  public record UpstreamTls(java.util.Set<String> peerIdentities, String sni) {
-    public UpstreamTls {
-      peerIdentities = java.util.Set.copyOf(peerIdentities);
-    }
-  }
+      Duration connectTimeout, dev.meshwork.core.engine.UpstreamTls tls) {}
 
   /** Circuit breaker thresholds of the DEFAULT priority; Envoy defaults 1024 / 1024 / 1024 / 3. */
   public record Thresholds(long maxConnections, long maxPendingRequests, long maxRequests, long maxRetries) {

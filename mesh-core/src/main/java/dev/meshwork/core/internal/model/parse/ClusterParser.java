@@ -21,7 +21,7 @@ import java.time.Duration;
  * Outlier detection keeps the consecutive-error rules (Envoy's: consecutive_5xx enforced at 100%
  * by default, consecutive_gateway_failure at 0%); a rule enforced at any percentage above 0 counts
  * as enforced. Success-rate and failure-percentage ejection (which our control plane adds for
- * gRPC) are ignored. A TLS transport socket becomes {@link ClusterModel.UpstreamTls} (see {@link
+ * gRPC) are ignored. A TLS transport socket becomes {@link dev.meshwork.core.engine.UpstreamTls} (see {@link
  * UpstreamTlsParser}); health checks and subset load balancing are ignored.
  * Stateless and thread-safe.
  */
@@ -81,7 +81,7 @@ public final class ClusterParser implements ResourceParser<ClusterModel.Cluster>
     }
     ClusterModel.Outlier outlier = c.hasOutlierDetection() ? at("outlier_detection", () -> outlier(c.getOutlierDetection())) : null;
     Duration connect = c.hasConnectTimeout() ? at("connect_timeout", () -> Protos.duration(c.getConnectTimeout())) : DEFAULT_CONNECT_TIMEOUT;
-    ClusterModel.UpstreamTls tls = UpstreamTlsParser.tls(c);
+    dev.meshwork.core.engine.UpstreamTls tls = UpstreamTlsParser.tls(c);
     return new ClusterModel.Cluster(c.getName(), edsName, lb.policy(), lb.choices(), lb.minRing(), lb.maxRing(),
         thresholds, outlier, budget, connect, tls);
   }

@@ -26,7 +26,7 @@ final class UpstreamTlsParser {
   private UpstreamTlsParser() {}
 
   /** Null for plaintext. */
-  static ClusterModel.UpstreamTls tls(Cluster c) {
+  static dev.meshwork.core.engine.UpstreamTls tls(Cluster c) {
     if (c.getTransportSocketMatchesCount() > 0) {
       throw new BadField("transport_socket_matches", "is not supported (expected: one transport_socket)");
     }
@@ -44,7 +44,7 @@ final class UpstreamTlsParser {
     }
     UpstreamTlsContext tls = Protos.unpack(config, UpstreamTlsContext.class);
     Set<String> ids = at("transport_socket.typed_config.common_tls_context", () -> identities(tls.getCommonTlsContext()));
-    return new ClusterModel.UpstreamTls(ids, tls.getSni());
+    return new dev.meshwork.core.engine.UpstreamTls(ids, tls.getSni());
   }
 
   private static Set<String> identities(CommonTlsContext common) {

@@ -164,7 +164,7 @@ class ClusterParserTest {
         .addMatchSubjectAltNames(io.envoyproxy.envoy.type.matcher.v3.StringMatcher.newBuilder()
             .setExact("spiffe://cluster.local/ns/default/sa/reviews-v2"))
         .build();
-    ClusterModel.UpstreamTls tls = parse(withTls(v)).tls();
+    dev.meshwork.core.engine.UpstreamTls tls = parse(withTls(v)).tls();
     assertEquals(java.util.Set.of("spiffe://cluster.local/ns/default/sa/reviews", "spiffe://cluster.local/ns/default/sa/reviews-v2"),
         tls.peerIdentities());
     assertEquals("outbound_.80_._.reviews", tls.sni());
