@@ -35,6 +35,8 @@ import java.util.List;
  * thread-safe.
  */
 public final class ServerListenerParser implements ResourceParser<ServerListener> {
+  /** LDS, as for client listeners. */
+  public static final String TYPE_URL_LISTENER = ListenerParser.TYPE_URL;
   static final String RBAC_TYPE = RBAC.getDescriptor().getFullName();
   static final String TLS_TYPE = DownstreamTlsContext.getDescriptor().getFullName();
 
