@@ -10,17 +10,13 @@ import dev.meshwork.core.internal.xds.ResourceParser;
 import dev.meshwork.core.internal.xds.ResourceWatcher;
 import dev.meshwork.core.internal.xds.XdsClient;
 import dev.meshwork.core.internal.xds.XdsClientConfig;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,19 +91,8 @@ public final class MeshInbound implements AutoCloseable {
    * with labels sorted by key and every value URL-encoded (UTF-8).
    */
   public static String listenerName(MeshSettings settings, int port, Map<String, String> labels) {
-    StringBuilder b = new StringBuilder(String.format(XdsBootstrap.SERVER_LISTENER_TEMPLATE, "0.0.0.0:" + port))
-        .append("&ns=").append(encode(settings.namespace()))
-        .append("&sa=").append(encode(settings.serviceAccount()));
-    if (labels != null && !labels.isEmpty()) {
-      String l = new TreeMap<>(labels).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-          .collect(Collectors.joining(","));
-      b.append("&labels=").append(encode(l));
-    }
-    return b.toString();
-  }
-
-  private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    return XdsBootstrap.serverListenerTemplate(settings, labels == null ? Map.of() : labels)
+        .replace("%s", "0.0.0.0:" + port);
   }
 
   /** The LDS resource this instance enforces. */
