@@ -10,7 +10,9 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.xds.XdsChannelCredentials;
 import io.grpc.xds.XdsNameResolverProvider;
+import dev.meshwork.core.identity.MeshIdentity;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -29,15 +31,27 @@ import java.util.function.Consumer;
 public final class MeshChannels {
   private MeshChannels() {}
 
-  /** A channel to {@code service}, e.g. {@code MeshChannels.forService(settings, "reviews")}. */
+  /**
+   * A channel to {@code service}, e.g. {@code MeshChannels.forService(settings, "reviews")}, with
+   * {@link #meshCredentials()}: mTLS where the control plane's cluster says so (with the workload's
+   * certificate when the settings carry a join token), plaintext elsewhere.
+   */
   public static ManagedChannel forService(MeshSettings settings, String service) {
-    return forService(settings, service, InsecureChannelCredentials.create(), b -> {});
+    return forService(settings, service, meshCredentials(), b -> {});
+  }
+
+  /**
+   * grpc-xds's {@code XdsChannelCredentials} falling back to plaintext: each cluster's
+   * UpstreamTlsContext decides, using the certificate provider of the generated bootstrap.
+   */
+  public static ChannelCredentials meshCredentials() {
+    return XdsChannelCredentials.create(InsecureChannelCredentials.create());
   }
 
   /**
    * A channel to {@code service} with the given credentials; {@code customizer} may add
-   * interceptors, executors and the like to the builder before it is built. Plaintext
-   * ({@link InsecureChannelCredentials}) until the identity work brings mTLS.
+   * interceptors, executors and the like to the builder before it is built. Credentials other than
+   * {@link #meshCredentials()} ignore the clusters' TLS settings.
    */
   public static ManagedChannel forService(MeshSettings settings, String service, ChannelCredentials credentials,
       Consumer<ManagedChannelBuilder<?>> customizer) {
@@ -46,8 +60,15 @@ public final class MeshChannels {
     if (service == null || service.isBlank() || service.contains("/")) {
       throw new IllegalArgumentException("service: \"" + service + "\" (expected: a service host name such as reviews)");
     }
-    MeshXdsClients.Lease lease = MeshXdsClients.acquire(settings);
     SharedMeshes.Lease mesh = SharedMeshes.acquire(settings);
+    MeshXdsClients.Lease lease;
+    try {
+      lease = MeshXdsClients.acquire(settings,
+          mesh.mesh().identity().map(MeshIdentity::certificateDirectory).orElse(null));
+    } catch (RuntimeException e) {
+      mesh.release();
+      throw e;
+    }
     try {
       ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder("xds:///" + service, credentials)
           .setNameResolverArg(XdsNameResolverProvider.XDS_CLIENT_SUPPLIER, lease::client)

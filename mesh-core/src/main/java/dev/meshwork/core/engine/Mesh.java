@@ -1,5 +1,8 @@
 package dev.meshwork.core.engine;
 
+import dev.meshwork.core.identity.IdentityOptions;
+import dev.meshwork.core.identity.MeshIdentity;
+
 import dev.meshwork.core.MeshSettings;
 import dev.meshwork.core.internal.engine.MeshEngine;
 import java.io.IOException;
@@ -18,14 +21,47 @@ import java.util.Optional;
  */
 public final class Mesh implements AutoCloseable {
   private final MeshEngine engine;
+  private final MeshSettings settings;
+  private final MeshIdentity identity;
 
-  private Mesh(MeshEngine engine) {
+  private Mesh(MeshEngine engine, MeshSettings settings, MeshIdentity identity) {
     this.engine = engine;
+    this.settings = settings;
+    this.identity = identity;
   }
 
-  /** Connects to the control plane in {@code settings} (lazily: on first use of a service). */
+  /**
+   * Connects to the control plane in {@code settings} (lazily: on first use of a service). When the
+   * settings carry a join token, first obtains the workload's certificate, waiting for it (see
+   * {@link MeshIdentity#start}; fails with its {@code IdentityException}).
+   */
   public static Mesh start(MeshSettings settings, MeshOptions options) {
-    return new Mesh(MeshEngine.start(settings, options));
+    MeshIdentity identity = null;
+    if (settings.hasIdentity()) {
+      IdentityOptions io = options.identity();
+      if (io.meterRegistry() == null) {
+        io = io.toBuilder().meterRegistry(options.meterRegistry()).build();
+      }
+      identity = MeshIdentity.start(settings, io);
+    }
+    try {
+      return new Mesh(MeshEngine.start(settings, options), settings, identity);
+    } catch (RuntimeException e) {
+      if (identity != null) {
+        identity.close();
+      }
+      throw e;
+    }
+  }
+
+  /** The settings this mesh runs with. */
+  public MeshSettings settings() {
+    return settings;
+  }
+
+  /** The workload's certificate and trust, when the settings carry a join token. */
+  public Optional<MeshIdentity> identity() {
+    return Optional.ofNullable(identity);
   }
 
   /**
@@ -68,5 +104,8 @@ public final class Mesh implements AutoCloseable {
   @Override
   public void close() {
     engine.close();
+    if (identity != null) {
+      identity.close();
+    }
   }
 }

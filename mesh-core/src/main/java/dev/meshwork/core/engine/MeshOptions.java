@@ -1,5 +1,7 @@
 package dev.meshwork.core.engine;
 
+import dev.meshwork.core.identity.IdentityOptions;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -13,16 +15,25 @@ import java.time.Duration;
  * @param nanoClock monotonic time for ejections and rate limits ({@code System::nanoTime}; tests
  *     pass a fake)
  * @param meterRegistry where the mesh's metrics go (Micrometer's global registry by default)
+ * @param identity how the workload's certificate is obtained and renewed, used when the settings
+ *     carry a join token; its meter registry, when unset, is {@code meterRegistry}
  */
 public record MeshOptions(Path persistDirectory, Duration lookupTimeout, java.util.function.LongSupplier nanoClock,
-    io.micrometer.core.instrument.MeterRegistry meterRegistry) {
-  /** No persistence, 5 s lookups, the system clock, Micrometer's global registry. */
+    io.micrometer.core.instrument.MeterRegistry meterRegistry, IdentityOptions identity) {
+  /** No persistence, 5 s lookups, the system clock, Micrometer's global registry, default identity options. */
   public static final MeshOptions DEFAULTS = new MeshOptions(null, Duration.ofSeconds(5), System::nanoTime,
-      io.micrometer.core.instrument.Metrics.globalRegistry);
+      io.micrometer.core.instrument.Metrics.globalRegistry, IdentityOptions.DEFAULTS);
+
+  /** Options with default identity options. */
+  public MeshOptions(Path persistDirectory, Duration lookupTimeout, java.util.function.LongSupplier nanoClock,
+      io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+    this(persistDirectory, lookupTimeout, nanoClock, meterRegistry, IdentityOptions.DEFAULTS);
+  }
 
   public MeshOptions {
     java.util.Objects.requireNonNull(nanoClock, "nanoClock");
     java.util.Objects.requireNonNull(meterRegistry, "meterRegistry");
+    java.util.Objects.requireNonNull(identity, "identity");
     if (lookupTimeout == null || lookupTimeout.isNegative() || lookupTimeout.isZero()) {
       throw new IllegalArgumentException("lookupTimeout: " + lookupTimeout + " (expected: > 0)");
     }
@@ -30,16 +41,21 @@ public record MeshOptions(Path persistDirectory, Duration lookupTimeout, java.ut
 
   /** These options with config persisted under {@code dir}. */
   public MeshOptions withPersistDirectory(Path dir) {
-    return new MeshOptions(dir, lookupTimeout, nanoClock, meterRegistry);
+    return new MeshOptions(dir, lookupTimeout, nanoClock, meterRegistry, identity);
   }
 
   /** These options with another monotonic clock. */
   public MeshOptions withNanoClock(java.util.function.LongSupplier clock) {
-    return new MeshOptions(persistDirectory, lookupTimeout, clock, meterRegistry);
+    return new MeshOptions(persistDirectory, lookupTimeout, clock, meterRegistry, identity);
   }
 
   /** These options with metrics going to {@code registry}. */
   public MeshOptions withMeterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
-    return new MeshOptions(persistDirectory, lookupTimeout, nanoClock, registry);
+    return new MeshOptions(persistDirectory, lookupTimeout, nanoClock, registry, identity);
+  }
+
+  /** These options with another way to obtain and renew the workload certificate. */
+  public MeshOptions withIdentity(IdentityOptions options) {
+    return new MeshOptions(persistDirectory, lookupTimeout, nanoClock, meterRegistry, options);
   }
 }

@@ -1,14 +1,10 @@
 package dev.meshwork.grpc.internal;
 
+import dev.meshwork.core.identity.SpiffePeers;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateParsingException;
-import java.security.cert.X509Certificate;
-import java.util.List;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,18 +44,6 @@ public final class DenialLog extends ServerStreamTracer.Factory {
     if (session == null) {
       return "plaintext peer";
     }
-    try {
-      Certificate[] chain = session.getPeerCertificates();
-      if (chain.length > 0 && chain[0] instanceof X509Certificate leaf && leaf.getSubjectAlternativeNames() != null) {
-        for (List<?> san : leaf.getSubjectAlternativeNames()) {
-          if (Integer.valueOf(6).equals(san.get(0)) && san.get(1).toString().startsWith("spiffe://")) {
-            return san.get(1).toString();
-          }
-        }
-      }
-      return "peer without a SPIFFE ID";
-    } catch (SSLPeerUnverifiedException | CertificateParsingException e) {
-      return "TLS peer without a certificate";
-    }
+    return SpiffePeers.peerId(session).map(Object::toString).orElse("TLS peer without a SPIFFE ID");
   }
 }

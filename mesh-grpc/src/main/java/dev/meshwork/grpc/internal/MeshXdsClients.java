@@ -24,9 +24,13 @@ public final class MeshXdsClients {
 
   private MeshXdsClients() {}
 
-  /** A reference to the client for these settings; give it back with {@link Lease#release()}. */
-  public static Lease acquire(MeshSettings settings) {
-    Map<String, Object> bootstrap = XdsBootstrap.of(settings);
+  /**
+   * A reference to the client for these settings; give it back with {@link Lease#release()}.
+   *
+   * @param certificates the workload's PEM directory for the file_watcher provider, or null
+   */
+  public static Lease acquire(MeshSettings settings, java.nio.file.Path certificates) {
+    Map<String, Object> bootstrap = XdsBootstrap.of(settings, certificates, Map.of());
     Bootstrapper.BootstrapInfo info;
     try {
       info = InternalGrpcBootstrapperImpl.parseBootstrap(bootstrap);

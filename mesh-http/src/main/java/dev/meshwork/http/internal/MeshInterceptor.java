@@ -18,6 +18,7 @@ import okhttp3.Response;
 public final class MeshInterceptor implements Interceptor {
   private final Mesh mesh;
   private final Supplier<OkHttpClient> raw;
+  private volatile MeshTlsClients clients;
 
   /**
    * @param raw the client attempts are sent with: the application's client without this
@@ -39,6 +40,15 @@ public final class MeshInterceptor implements Interceptor {
     if (!mesh.isMeshService(service)) {
       return chain.proceed(request);
     }
-    return mesh.call(service, new OkHttpMeshRequest(request), new OkHttpAttempt(raw.get(), request, chain.call()));
+    return mesh.call(service, new OkHttpMeshRequest(request), new OkHttpAttempt(clients(), request, chain.call()));
+  }
+
+  private MeshTlsClients clients() {
+    MeshTlsClients c = clients;
+    if (c == null) { // benign race: two equal instances, one kept
+      c = new MeshTlsClients(raw.get(), mesh.identity().orElse(null));
+      clients = c;
+    }
+    return c;
   }
 }

@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
 final class OkHttpAttempt implements Attempt<Response> {
   private static final Logger log = LoggerFactory.getLogger(OkHttpAttempt.class);
 
-  private final OkHttpClient raw;
+  private final MeshTlsClients raw;
   private final Request original;
   private final Call outer;
 
-  OkHttpAttempt(OkHttpClient raw, Request original, Call outer) {
+  OkHttpAttempt(MeshTlsClients raw, Request original, Call outer) {
     this.raw = raw;
     this.original = original;
     this.outer = outer;
@@ -39,7 +39,7 @@ final class OkHttpAttempt implements Attempt<Response> {
     if (outer.isCanceled()) {
       throw new IOException("Canceled");
     }
-    Call call = raw.newCall(to(upstream, hostHeader()));
+    Call call = raw.forUpstream(upstream).newCall(to(upstream, hostHeader()));
     if (!timeout.isZero()) {
       call.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -72,7 +72,14 @@ final class OkHttpAttempt implements Attempt<Response> {
   @Override
   public void mirror(Upstream upstream) {
     // Envoy marks shadowed requests by suffixing the authority with -shadow.
-    raw.newCall(to(upstream, hostHeader() + "-shadow")).enqueue(new Callback() {
+    OkHttpClient client;
+    try {
+      client = raw.forUpstream(upstream);
+    } catch (IOException e) {
+      log.debug("mirror to {} not sent: {}", upstream, e.getMessage());
+      return;
+    }
+    client.newCall(to(upstream, hostHeader() + "-shadow")).enqueue(new Callback() {
       @Override
       public void onFailure(Call call, IOException e) {
         log.debug("mirror to {} failed: {}", upstream, e.toString());
@@ -100,7 +107,8 @@ final class OkHttpAttempt implements Attempt<Response> {
   }
 
   private Request to(Upstream upstream, String host) {
-    HttpUrl url = original.url().newBuilder().host(upstream.ip()).port(upstream.port()).build();
+    HttpUrl url = original.url().newBuilder().scheme(upstream.tls() == null ? "http" : "https")
+        .host(upstream.ip()).port(upstream.port()).build();
     return original.newBuilder().url(url).header("Host", host).build();
   }
 }
