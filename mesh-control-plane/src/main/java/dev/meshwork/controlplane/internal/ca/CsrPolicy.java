@@ -4,8 +4,10 @@ import io.grpc.Status;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -22,7 +24,6 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /**
  * Checks a workload's PKCS#10 request: it parses, its signature verifies with its own key, the key
@@ -53,12 +54,14 @@ final class CsrPolicy {
     if (csr == null) {
       throw invalid("csr: no PEM CERTIFICATE REQUEST block (PKCS#10) found");
     }
-    checkKey(csr.getSubjectPublicKeyInfo().getAlgorithm());
+    String keyAlgorithm = checkKey(csr.getSubjectPublicKeyInfo().getAlgorithm());
     PublicKey key;
     boolean signatureOk;
     try {
-      key = new JcaPKCS10CertificationRequest(csr).getPublicKey();
-      signatureOk = csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()));
+      // The JDK names key factories "EC"/"RSA", not by OID as BouncyCastle's own helpers would ask.
+      key = KeyFactory.getInstance(keyAlgorithm)
+          .generatePublic(new X509EncodedKeySpec(csr.getSubjectPublicKeyInfo().getEncoded()));
+      signatureOk = csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key));
     } catch (Exception e) { // unsupported algorithms, malformed keys or signatures
       throw invalid("csr: signature cannot be verified (" + e.getMessage() + ")");
     }
@@ -72,16 +75,17 @@ final class CsrPolicy {
     return key;
   }
 
-  private static void checkKey(AlgorithmIdentifier alg) throws CaRefusal {
+  /** The JCA key algorithm, if the key type and curve are acceptable. */
+  private static String checkKey(AlgorithmIdentifier alg) throws CaRefusal {
     ASN1ObjectIdentifier type = alg.getAlgorithm();
     if (type.equals(PKCSObjectIdentifiers.rsaEncryption)) {
-      return; // size checked once the key is decoded
+      return "RSA"; // size checked once the key is decoded
     }
     if (type.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
       ASN1Encodable params = alg.getParameters();
       if (params instanceof ASN1ObjectIdentifier curve
           && (curve.equals(SECObjectIdentifiers.secp256r1) || curve.equals(SECObjectIdentifiers.secp384r1))) {
-        return;
+        return "EC";
       }
       throw invalid("csr: EC key on curve " + params + " (expected: P-256 or P-384)");
     }
