@@ -107,7 +107,7 @@ final class CaTestSupport {
   static Path write(Path file, Object... pemObjects) throws Exception {
     StringBuilder s = new StringBuilder();
     for (Object o : pemObjects) {
-      s.append(o instanceof java.security.PrivateKey k ? Pem.encode(k) : pem(o));
+      s.append(o instanceof String text ? text : o instanceof java.security.PrivateKey k ? Pem.encode(k) : pem(o));
     }
     return Files.writeString(file, s);
   }
