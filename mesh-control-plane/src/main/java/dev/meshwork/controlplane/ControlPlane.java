@@ -347,8 +347,9 @@ public final class ControlPlane implements AutoCloseable {
 
     /**
      * Directory holding the CA's self-managed root ({@code root-cert.pem}, {@code root-key.pem}):
-     * generated on first start, loaded afterwards. Default: {@code meshwork-ca} next to the config
-     * directory; without either the root lives in memory only. Ignored with
+     * generated on first start, loaded afterwards. Default: none, the root lives in memory only (an
+     * embedded control plane chooses where its key goes; the command line defaults to
+     * {@code meshwork-ca} next to the config directory). Ignored with
      * {@link #caSigningCertificate}.
      */
     public Builder caDirectory(Path dir) {
@@ -409,12 +410,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     CaConfig caConfig() {
-      Path dir = caDirectory;
-      if (dir == null && configDirectory != null) {
-        Path parent = configDirectory.toAbsolutePath().getParent();
-        dir = parent == null ? null : parent.resolve("meshwork-ca");
-      }
-      return new CaConfig(trustDomain, dir, caCertificate, caKey, caChain, additionalTrustedRoots, joinTokenFiles,
+      return new CaConfig(trustDomain, caDirectory, caCertificate, caKey, caChain, additionalTrustedRoots, joinTokenFiles,
           joinTokens, defaultCertificateTtl, maxCertificateTtl);
     }
 

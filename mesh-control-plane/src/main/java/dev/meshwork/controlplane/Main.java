@@ -30,6 +30,8 @@ public final class Main {
   /** Parses the flags above, starts the control plane and runs until the JVM shuts down. */
   public static void main(String[] args) throws Exception {
     Path caCert = null;
+    Path caDir = null;
+    Path config = null;
     Path caKey = null;
     Path caChain = null;
     ControlPlane.Builder b = ControlPlane.builder().bindAddress("0.0.0.0").registryWarmup(java.time.Duration.ofSeconds(4));
@@ -37,14 +39,17 @@ public final class Main {
       String a = args[i];
       String v = i + 1 < args.length ? args[i + 1] : null;
       switch (a) {
-        case "--config" -> b.configDirectory(Path.of(require(a, v)));
         case "--bind" -> b.bindAddress(require(a, v));
         case "--admin-bind" -> b.adminBindAddress(require(a, v));
         case "--xds-port" -> b.xdsPort(Integer.parseInt(require(a, v)));
         case "--admin-port" -> b.adminPort(Integer.parseInt(require(a, v)));
         case "--registry-warmup-ms" -> b.registryWarmup(java.time.Duration.ofMillis(Long.parseLong(require(a, v))));
         case "--trust-domain" -> b.trustDomain(require(a, v));
-        case "--ca-dir" -> b.caDirectory(Path.of(require(a, v)));
+        case "--ca-dir" -> caDir = Path.of(require(a, v));
+        case "--config" -> {
+          config = Path.of(require(a, v));
+          b.configDirectory(config);
+        }
         case "--ca-cert" -> caCert = Path.of(require(a, v));
         case "--ca-key" -> caKey = Path.of(require(a, v));
         case "--ca-chain" -> caChain = Path.of(require(a, v));
@@ -63,6 +68,10 @@ public final class Main {
       }
       i++;
     }
+    if (caDir == null && config != null && config.toAbsolutePath().getParent() != null) {
+      caDir = config.toAbsolutePath().getParent().resolve("meshwork-ca"); // a root that survives restarts
+    }
+    b.caDirectory(caDir);
     if (caCert != null || caKey != null || caChain != null) {
       if (caCert == null || caKey == null) {
         System.err.println("--ca-cert and --ca-key go together");

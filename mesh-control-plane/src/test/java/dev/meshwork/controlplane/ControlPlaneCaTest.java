@@ -58,10 +58,11 @@ class ControlPlaneCaTest {
         "- {token: file-token, namespace: shop, serviceAccount: ratings}\n");
     X509Certificate firstRoot;
     try (ControlPlane cp = ControlPlane.builder().configDirectory(config).xdsPort(0).adminPort(0)
+        .caDirectory(tmp.resolve("meshwork-ca"))
         .joinToken("reviews-token", "default", "reviews").joinTokens(tokens).start();
         Client c = new Client(cp.xdsTarget())) {
       assertEquals("cluster.local", cp.trustDomain());
-      assertTrue(Files.isRegularFile(tmp.resolve("meshwork-ca/root-key.pem")), "default CA dir next to the config dir");
+      assertTrue(Files.isRegularFile(tmp.resolve("meshwork-ca/root-key.pem")), "the root persisted in the CA directory");
       TrustBundle bundle = c.trust.getTrustBundle(GetTrustBundleRequest.getDefaultInstance());
       assertEquals("cluster.local", bundle.getTrustDomain());
       assertEquals(1, bundle.getRootsCount());
@@ -101,7 +102,7 @@ class ControlPlaneCaTest {
     }
     Path extraRoot = tmp.resolve("next-ca/root-cert.pem");
     try (ControlPlane cp = ControlPlane.builder().configDirectory(config).xdsPort(0).adminPort(-1)
-        .additionalTrustedRoots(extraRoot).start(); Client c = new Client(cp.xdsTarget())) {
+        .caDirectory(tmp.resolve("meshwork-ca")).additionalTrustedRoots(extraRoot).start(); Client c = new Client(cp.xdsTarget())) {
       TrustBundle bundle = c.trust.getTrustBundle(GetTrustBundleRequest.getDefaultInstance());
       assertEquals(2, bundle.getRootsCount());
       assertEquals(firstRoot, parse(bundle.getRoots(0)), "a restarted control plane keeps its root");
