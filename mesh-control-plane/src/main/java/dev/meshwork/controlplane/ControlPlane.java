@@ -1,6 +1,9 @@
 package dev.meshwork.controlplane;
 
 import dev.meshwork.controlplane.internal.admin.AdminServer;
+import dev.meshwork.controlplane.internal.ca.CaConfig;
+import dev.meshwork.controlplane.internal.ca.CertificateAuthority;
+import dev.meshwork.controlplane.internal.ca.JoinToken;
 import dev.meshwork.controlplane.internal.config.ConfigError;
 import dev.meshwork.controlplane.internal.config.ConfigLoader;
 import dev.meshwork.controlplane.internal.config.LoadResult;
@@ -24,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>The same gRPC port serves the certificate authority: Istio's
+ * {@code istio.v1.auth.IstioCertificateService/CreateCertificate} (workloads authenticate with a
+ * join token, see {@link Builder#joinToken}) and {@code meshwork.ca.v1.TrustBundleService}.
+ *
  * <p>Config reloads, registry changes and pushes are serialised on one named thread; a change set
  * with any error is rejected whole and the last good config keeps being served. Thread-safe.
  */
@@ -59,6 +67,7 @@ public final class ControlPlane implements AutoCloseable {
   private final InstanceRegistry registry;
   private final ClientTracker tracker;
   private final MeshCache cache;
+  private CertificateAuthority ca;
   private Server xdsServer;
   private AdminServer admin;
   private DirectoryWatcher watcher;
@@ -112,14 +121,15 @@ public final class ControlPlane implements AutoCloseable {
         }
       }, 1, 1, TimeUnit.SECONDS);
     }
+    ca = CertificateAuthority.create(settings.caConfig());
     V3DiscoveryServer discovery = new V3DiscoveryServer(tracker, cache);
-    xdsServer = NettyServerBuilder.forAddress(new InetSocketAddress(settings.bindAddress, settings.xdsPort))
+    NettyServerBuilder server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.bindAddress, settings.xdsPort))
         .addService(discovery.getAggregatedDiscoveryServiceImpl())
         .addService(new RegistryService(registry))
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
-        .permitKeepAliveWithoutCalls(true)
-        .build()
-        .start();
+        .permitKeepAliveWithoutCalls(true);
+    ca.services().forEach(server::addService);
+    xdsServer = server.build().start();
     sync.scheduleAtFixedRate(registry::expireLapsed, LEASE_SWEEP_MS, LEASE_SWEEP_MS, TimeUnit.MILLISECONDS);
     if (!warm) {
       log.info("registry warm-up: serving xDS in {} ms, once instances have re-registered", settings.registryWarmup.toMillis());
@@ -130,9 +140,9 @@ public final class ControlPlane implements AutoCloseable {
     }
     if (settings.adminPort >= 0) {
       admin = AdminServer.start(new InetSocketAddress(settings.adminBindAddress, settings.adminPort), this::configStatus,
-          () -> served, registry, tracker);
+          () -> served, registry, tracker, ca::adminView);
     }
-    log.info("control plane serving xDS and registry on {}:{}, admin on {}, config {}", settings.bindAddress,
+    log.info("control plane serving xDS, registry and CA on {}:{}, admin on {}, config {}", settings.bindAddress,
         xdsPort(), admin == null ? "off" : settings.adminBindAddress + ":" + admin.port(),
         settings.configDirectory == null ? "(none)" : settings.configDirectory);
     return this;
@@ -152,6 +162,11 @@ public final class ControlPlane implements AutoCloseable {
   /** Port of the admin HTTP API, or -1 when disabled. */
   public int adminPort() {
     return admin == null ? -1 : admin.port();
+  }
+
+  /** SPIFFE trust domain of the identities this control plane's CA issues, e.g. {@code cluster.local}. */
+  public String trustDomain() {
+    return settings.trustDomain;
   }
 
   /** Served config version and the last rejection. */
@@ -308,8 +323,96 @@ public final class ControlPlane implements AutoCloseable {
     private Duration minLeaseTtl = Duration.ofMillis(200);
     private Duration maxLeaseTtl = Duration.ofMinutes(5);
     private Duration registryWarmup = Duration.ZERO;
+    private String trustDomain = "cluster.local";
+    private Path caDirectory;
+    private Path caCertificate;
+    private Path caKey;
+    private Path caChain;
+    private Path additionalTrustedRoots;
+    private final List<Path> joinTokenFiles = new ArrayList<>();
+    private final List<JoinToken> joinTokens = new ArrayList<>();
+    private Duration defaultCertificateTtl = Duration.ofHours(24);
+    private Duration maxCertificateTtl = Duration.ofHours(24);
 
     private Builder() {}
+
+    /**
+     * SPIFFE trust domain of issued identities ({@code spiffe://<trustDomain>/ns/<ns>/sa/<sa>});
+     * default {@code cluster.local}, as in Istio.
+     */
+    public Builder trustDomain(String trustDomain) {
+      this.trustDomain = CaConfig.checkTrustDomain(trustDomain);
+      return this;
+    }
+
+    /**
+     * Directory holding the CA's self-managed root ({@code root-cert.pem}, {@code root-key.pem}):
+     * generated on first start, loaded afterwards. Default: none, the root lives in memory only (an
+     * embedded control plane chooses where its key goes; the command line defaults to
+     * {@code meshwork-ca} next to the config directory). Ignored with
+     * {@link #caSigningCertificate}.
+     */
+    public Builder caDirectory(Path dir) {
+      this.caDirectory = dir;
+      return this;
+    }
+
+    /**
+     * Signs with an operator-provided CA instead of a self-managed root: a PEM CA certificate (root
+     * or intermediate), its PEM private key, and, for an intermediate, the PEM chain up to the root
+     * (null otherwise). Checked at start: the key matches, each certificate is a valid CA signed
+     * by the next, the chain ends with a root.
+     */
+    public Builder caSigningCertificate(Path certificate, Path key, Path chainOrNull) {
+      this.caCertificate = java.util.Objects.requireNonNull(certificate, "certificate");
+      this.caKey = java.util.Objects.requireNonNull(key, "key");
+      this.caChain = chainOrNull;
+      return this;
+    }
+
+    /**
+     * A PEM file of further self-signed roots to publish in the trust bundle next to the current
+     * one, so workloads trust both while a root is rotated.
+     */
+    public Builder additionalTrustedRoots(Path pem) {
+      this.additionalTrustedRoots = pem;
+      return this;
+    }
+
+    /**
+     * A YAML file of join tokens, a list of {@code {token, namespace, serviceAccount}} entries;
+     * read at start. May be called several times.
+     */
+    public Builder joinTokens(Path yaml) {
+      this.joinTokenFiles.add(java.util.Objects.requireNonNull(yaml, "joinTokens"));
+      return this;
+    }
+
+    /**
+     * Accepts {@code token} (sent as {@code authorization: Bearer <token>}) for certificates of
+     * {@code spiffe://<trustDomain>/ns/<namespace>/sa/<serviceAccount>}.
+     */
+    public Builder joinToken(String token, String namespace, String serviceAccount) {
+      this.joinTokens.add(new JoinToken(token, namespace, serviceAccount));
+      return this;
+    }
+
+    /** Lifetime of a certificate whose request asks for none; default 24 h. */
+    public Builder defaultCertificateTtl(Duration ttl) {
+      this.defaultCertificateTtl = CaConfig.checkTtl("defaultCertificateTtl", ttl);
+      return this;
+    }
+
+    /** Longest certificate lifetime granted (longer requests are capped); default 24 h. */
+    public Builder maxCertificateTtl(Duration ttl) {
+      this.maxCertificateTtl = CaConfig.checkTtl("maxCertificateTtl", ttl);
+      return this;
+    }
+
+    CaConfig caConfig() {
+      return new CaConfig(trustDomain, caDirectory, caCertificate, caKey, caChain, additionalTrustedRoots, joinTokenFiles,
+          joinTokens, defaultCertificateTtl, maxCertificateTtl);
+    }
 
     /** Directory of Istio YAML files, watched for changes; none means registry-only. */
     public Builder configDirectory(Path dir) {

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  *       resources as served, in Envoy's JSON form
  *   <li>{@code GET /clients}: connected xDS clients, the version each ACKed per type, NACKs
  *   <li>{@code GET /registry}: live registrations and their leases
+ *   <li>{@code GET /ca}: trust domain, signing certificate, trusted roots, certificates issued and
+ *       requests refused
  *   <li>{@code GET /healthz}
  * </ul>
  */
@@ -48,7 +50,8 @@ public final class AdminServer implements AutoCloseable {
   }
 
   public static AdminServer start(InetSocketAddress address, Supplier<ConfigStatus> configStatus,
-      Supplier<XdsResources> served, InstanceRegistry registry, ClientTracker tracker) throws IOException {
+      Supplier<XdsResources> served, InstanceRegistry registry, ClientTracker tracker, Supplier<?> ca)
+      throws IOException {
     HttpServer http = HttpServer.create(address, 0);
     ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "meshwork-cp-admin");
@@ -82,6 +85,7 @@ public final class AdminServer implements AutoCloseable {
         "labels", r.instance().getLabelsMap(),
         "locality", r.instance().getLocality(),
         "ttlMillis", r.ttlNanos() / 1_000_000)).toList());
+    a.route("/ca", ca::get);
     http.setExecutor(ex);
     http.start();
     return a;
