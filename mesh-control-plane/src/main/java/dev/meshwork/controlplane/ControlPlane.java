@@ -93,7 +93,7 @@ public final class ControlPlane implements AutoCloseable {
     this.registry = new InstanceRegistry(System::nanoTime, b.defaultLeaseTtl, b.minLeaseTtl, b.maxLeaseTtl,
         this::requestPush);
     this.tracker = new ClientTracker(clock);
-    this.served = XdsTranslator.translate(MeshConfig.EMPTY, List.of());
+    this.served = XdsTranslator.translate(MeshConfig.EMPTY, List.of(), b.trustDomain);
     this.warm = b.registryWarmup.isZero();
     this.cache = new MeshCache(warm ? XdsSnapshot.of(served) : null, tracker::subscriptionChanged, tracker::rejectedVersion,
         tracker::deltaWildcard);
@@ -251,7 +251,7 @@ public final class ControlPlane implements AutoCloseable {
     }
     XdsResources next;
     try {
-      next = XdsTranslator.translate(result.config(), registry.endpoints());
+      next = XdsTranslator.translate(result.config(), registry.endpoints(), settings.trustDomain);
     } catch (RuntimeException e) { // the loader should have caught it; never commit what cannot be served
       log.error("config change rejected: translation failed; still serving version {}", status.version(), e);
       status = new ConfigStatus(status.version(), status.appliedAt(), List.of("translation failed: " + e.getMessage()),
@@ -269,7 +269,7 @@ public final class ControlPlane implements AutoCloseable {
 
   private void push() {
     try {
-      publish(XdsTranslator.translate(config, registry.endpoints()));
+      publish(XdsTranslator.translate(config, registry.endpoints(), settings.trustDomain));
     } catch (RuntimeException e) {
       log.error("translation failed; keeping the served resources", e);
     }

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * Loads Istio YAML into a validated {@link MeshConfig}.
  *
  * <p>Accepted: {@code networking.istio.io} {@code v1}, {@code v1beta1} and {@code v1alpha3}
- * VirtualService, DestinationRule, ServiceEntry and WorkloadEntry, with Istio's semantics. Any
+ * VirtualService, DestinationRule, ServiceEntry and WorkloadEntry, and {@code security.istio.io}
+ * {@code v1} and {@code v1beta1} PeerAuthentication and AuthorizationPolicy, with Istio's semantics. Any
  * field Meshwork does not apply, and any other {@code *.istio.io} kind, is an error naming file,
  * document and field path, never silently ignored. Documents of other API groups (a {@code v1}
  * Namespace, an {@code apps/v1} Deployment kept next to the mesh config) are skipped with an INFO
@@ -90,12 +91,15 @@ public final class ConfigLoader {
         }
       }
       List<ServiceEntry> serviceEntries = CrossValidator.validate(resources, errors);
+      SecurityValidator.validate(resources.peerAuthentications, errors);
       if (errors.isEmpty()) {
         MeshConfig config = new MeshConfig(
             resources.virtualServices.stream().map(Parsed.VirtualServiceDoc::model).toList(),
             resources.destinationRules,
             serviceEntries,
-            resources.workloadEntries);
+            resources.workloadEntries,
+            resources.peerAuthentications,
+            resources.authorizationPolicies);
         return new LoadResult(config, List.of());
       }
     } catch (RuntimeException | StackOverflowError e) {

@@ -24,6 +24,9 @@ final class DocumentReader {
   private static final String NETWORKING = "networking.istio.io";
   private static final List<String> VERSIONS = List.of("v1", "v1beta1", "v1alpha3");
   private static final List<String> KINDS = List.of("VirtualService", "DestinationRule", "ServiceEntry", "WorkloadEntry");
+  private static final String SECURITY = "security.istio.io";
+  private static final List<String> SECURITY_VERSIONS = List.of("v1", "v1beta1");
+  private static final List<String> SECURITY_KINDS = List.of("PeerAuthentication", "AuthorizationPolicy");
 
   private DocumentReader() {}
 
@@ -60,7 +63,13 @@ final class DocumentReader {
           + NETWORKING + "/ followed by " + String.join(", ", VERSIONS) + ")");
       return;
     }
-    if (!group.equals(NETWORKING) || !KINDS.contains(kind)) {
+    if (group.equals(SECURITY) && !SECURITY_VERSIONS.contains(apiVersion.substring(slash + 1))) {
+      ctx.error("apiVersion", Texts.quote(apiVersion) + " is not a supported version (expected "
+          + SECURITY + "/ followed by " + String.join(", ", SECURITY_VERSIONS) + ")");
+      return;
+    }
+    boolean known = group.equals(NETWORKING) ? KINDS.contains(kind) : group.equals(SECURITY) && SECURITY_KINDS.contains(kind);
+    if (!known) {
       ctx.error("", "kind " + kind + " (" + apiVersion + ") is not supported by Meshwork yet");
       return;
     }
@@ -96,6 +105,18 @@ final class DocumentReader {
         var se = ServiceEntryParser.parseServiceEntry(ctx, spec);
         if (!duplicate) {
           out.serviceEntries.add(se);
+        }
+      }
+      case "PeerAuthentication" -> {
+        var pa = PeerAuthenticationParser.parse(ctx, spec);
+        if (pa != null && !duplicate) {
+          out.peerAuthentications.add(pa);
+        }
+      }
+      case "AuthorizationPolicy" -> {
+        var ap = AuthorizationPolicyParser.parse(ctx, spec);
+        if (ap != null && !duplicate) {
+          out.authorizationPolicies.add(ap);
         }
       }
       default -> {

@@ -31,5 +31,7 @@ final class Parsed {
     final List<DestinationRule> destinationRules = new ArrayList<>();
     final List<ServiceEntryDoc> serviceEntries = new ArrayList<>();
     final List<WorkloadEntry> workloadEntries = new ArrayList<>();
+    final List<dev.meshwork.controlplane.internal.model.PeerAuthentication> peerAuthentications = new ArrayList<>();
+    final List<dev.meshwork.controlplane.internal.model.AuthorizationPolicy> authorizationPolicies = new ArrayList<>();
   }
 }

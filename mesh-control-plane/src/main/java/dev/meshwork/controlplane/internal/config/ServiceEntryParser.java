@@ -106,7 +106,8 @@ final class ServiceEntryParser {
       mapped.put(p.number(), byName != null ? byName : p.targetPort() != 0 ? p.targetPort() : p.number());
     }
     int weight = w.weight() == 0 ? 1 : w.weight(); // Istio: unset weight is 1
-    return new Endpoint(service, w.address(), mapped, w.labels(), w.locality(), weight, origin);
+    return new Endpoint(service, w.address(), mapped, w.labels(), w.locality(), weight, origin,
+        w.source().namespace(), w.serviceAccount());
   }
 
   private static String resolution(ObjectReader spec) {
@@ -189,10 +190,11 @@ final class ServiceEntryParser {
     String locality = w.string("locality");
     Long weight = w.integer("weight", 0, Integer.MAX_VALUE);
     w.string("network"); // accepted: single-network mesh
-    w.string("serviceAccount"); // accepted: identity comes from the workload's certificate
+    String serviceAccount = w.string("serviceAccount"); // the SAN clients verify (auto mTLS, ISTIO_MUTUAL)
     if (ctx.errorCount() != before) {
       return null;
     }
-    return new WorkloadEntry(source, address, ports, labels, Locality.parse(locality), weight == null ? 0 : weight.intValue());
+    return new WorkloadEntry(source, address, ports, labels, Locality.parse(locality), weight == null ? 0 : weight.intValue(),
+        serviceAccount);
   }
 }

@@ -12,14 +12,15 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * DestinationRule TrafficPolicy: loadBalancer, connectionPool, outlierDetection. Istio semantics:
+ * DestinationRule TrafficPolicy: loadBalancer, connectionPool, outlierDetection, tls
+ * ({@link ClientTlsParser}). Istio semantics:
  * connection pool limits are non-negative and 0 means "not set" (Istio only applies values > 0), so
  * 0 is stored as null; LEAST_CONN is LEAST_REQUEST; the deprecated outlier {@code consecutiveErrors}
  * counts gateway errors and turns 5xx ejection off, unless the newer fields say otherwise.
  */
 final class TrafficPolicyParser {
-  private static final Schema POLICY = Schema.of("loadBalancer", "connectionPool", "outlierDetection")
-      .unsupported("tls", "portLevelSettings", "tunnel", "proxyProtocol");
+  private static final Schema POLICY = Schema.of("loadBalancer", "connectionPool", "outlierDetection", "tls")
+      .unsupported("portLevelSettings", "tunnel", "proxyProtocol");
   private static final Schema LB = Schema.of("simple", "consistentHash")
       .unsupported("localityLbSetting", "warmupDurationSecs", "warmup");
   private static final Schema HASH = Schema.of("httpHeaderName", "httpCookie", "useSourceIp", "minimumRingSize", "ringHash")
@@ -48,10 +49,10 @@ final class TrafficPolicyParser {
     }
     int before = p.ctx().errorCount();
     if (p.get("loadBalancer") == null && p.get("connectionPool") == null && p.get("outlierDetection") == null
-        && p.valid() && p.ctx().errorCount() == before) {
+        && p.get("tls") == null && p.valid() && p.ctx().errorCount() == before) {
       p.ctx().error(p.path(), "traffic policy must have at least one field");
     }
-    TrafficPolicy tp = new TrafficPolicy(loadBalancer(p), connectionPool(p), outlierDetection(p));
+    TrafficPolicy tp = new TrafficPolicy(loadBalancer(p), connectionPool(p), outlierDetection(p), ClientTlsParser.parse(p));
     return p.ctx().errorCount() != before ? null : tp;
   }
 

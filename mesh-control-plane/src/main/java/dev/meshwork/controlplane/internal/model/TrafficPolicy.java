@@ -6,8 +6,14 @@ import java.time.Duration;
  * Istio TrafficPolicy. Each part is null when not set. A subset's policy replaces the rule-level
  * part by part (Istio's merge), which {@link #overriddenBy} implements.
  */
-public record TrafficPolicy(LoadBalancer loadBalancer, ConnectionPool connectionPool, OutlierDetection outlierDetection) {
-  public static final TrafficPolicy NONE = new TrafficPolicy(null, null, null);
+public record TrafficPolicy(
+    LoadBalancer loadBalancer, ConnectionPool connectionPool, OutlierDetection outlierDetection, ClientTls tls) {
+  public static final TrafficPolicy NONE = new TrafficPolicy(null, null, null, null);
+
+  /** A policy without {@code tls}. */
+  public TrafficPolicy(LoadBalancer loadBalancer, ConnectionPool connectionPool, OutlierDetection outlierDetection) {
+    this(loadBalancer, connectionPool, outlierDetection, null);
+  }
 
   public TrafficPolicy overriddenBy(TrafficPolicy subset) {
     if (subset == null) {
@@ -16,7 +22,8 @@ public record TrafficPolicy(LoadBalancer loadBalancer, ConnectionPool connection
     return new TrafficPolicy(
         subset.loadBalancer != null ? subset.loadBalancer : loadBalancer,
         subset.connectionPool != null ? subset.connectionPool : connectionPool,
-        subset.outlierDetection != null ? subset.outlierDetection : outlierDetection);
+        subset.outlierDetection != null ? subset.outlierDetection : outlierDetection,
+        subset.tls != null ? subset.tls : tls);
   }
 
   /** LoadBalancerSettings: simple or consistentHash (exactly one). */

@@ -148,7 +148,7 @@ public final class InstanceRegistry {
       Instance i = r.instance();
       list.add(new Endpoint(Hosts.serviceKey(i.getService()), i.getAddress(), Map.of(Endpoint.ANY_PORT, i.getPort()),
           i.getLabelsMap(), Locality.parseZoneFirst(i.getLocality()), i.getWeight() == 0 ? 1 : i.getWeight(),
-          "registry:" + i.getInstanceId()));
+          "registry:" + i.getInstanceId(), i.getNamespace(), i.getServiceAccount()));
     }
     endpoints = List.copyOf(list);
   }

@@ -15,8 +15,8 @@ final class ListenerAliases {
   private ListenerAliases() {}
 
   /** The listener for an unlisted name, or null when there is none. */
-  static Message resolve(String name, Map<String, Message> listeners) {
-    Listener server = ServerListeners.forName(name);
+  static Message resolve(String name, Map<String, Message> listeners, ServerPolicies policies) {
+    Listener server = ServerListeners.forName(name, policies);
     if (server != null) {
       return server;
     }

@@ -213,7 +213,7 @@ public final class MeshCache implements ConfigWatcher {
   private static Message lookup(ResourceType type, String name, XdsSnapshot.TypeState state) {
     Message m = state.resources().get(name);
     if (m == null && type == ResourceType.LISTENER) {
-      m = ListenerAliases.resolve(name, state.resources());
+      m = ListenerAliases.resolve(name, state.resources(), state.serverPolicies());
     }
     return m;
   }

@@ -1,7 +1,5 @@
 package dev.meshwork.controlplane.internal.xds;
 
-import com.google.common.net.HostAndPort;
-import com.google.common.net.InetAddresses;
 import com.google.protobuf.Any;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
@@ -20,10 +18,13 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 
 /**
  * Inbound listeners for gRPC's own xDS servers ({@code XdsServerBuilder}), which ask for
- * {@code grpc/server?xds.resource.listening_address=<ip>:<port>} for whatever address they bind.
- * Names are open-ended, so they are made on request rather than listed in the snapshot. Today
- * every server gets the same plaintext, allow-all listener (gRFC A36: routes with a
- * non-forwarding action); mTLS and authorization will hang off this listener later.
+ * {@code grpc/server?xds.resource.listening_address=<ip>:<port>} for whatever address they bind;
+ * Meshwork's servers add their identity ({@link ServerListenerName}). Names are open-ended, so
+ * listeners are made on request rather than listed in the snapshot: one filter chain (gRFC A36),
+ * an HCM whose route has a non-forwarding action, the workload's RBAC filters
+ * ({@link AuthorizationFilters}) before the router, and an mTLS transport socket
+ * ({@link TlsContexts#downstreamMtls()}) when its PeerAuthentication mode requires it
+ * ({@link PeerAuthentications#serverRequiresMtls}); otherwise plaintext.
  */
 public final class ServerListeners {
   /** The prefix gRPC servers use (DESIGN: names on the wire). */
@@ -32,45 +33,49 @@ public final class ServerListeners {
 
   private ServerListeners() {}
 
-  /** The listener for a requested name, or null when the name is not a server listener name. */
+  /** The plaintext, allow-all listener for a requested name (no policies), or null when it is not a server listener name. */
   public static Listener forName(String name) {
-    if (!name.startsWith(PREFIX)) {
+    return forName(name, ServerPolicies.NONE);
+  }
+
+  /** The listener for a requested name under these policies, or null when it is not a server listener name. */
+  public static Listener forName(String name, ServerPolicies policies) {
+    ServerListenerName n = ServerListenerName.parse(name);
+    if (n == null) {
       return null;
     }
-    HostAndPort hp;
-    try {
-      hp = HostAndPort.fromString(name.substring(PREFIX.length()));
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-    if (!hp.hasPort() || !InetAddresses.isInetAddress(hp.getHost())) {
-      return null;
-    }
+    int port = n.port();
     RouteConfiguration routes = RouteConfiguration.newBuilder()
-        .setName("inbound|" + hp.getPort())
+        .setName("inbound|" + port)
         .addVirtualHosts(VirtualHost.newBuilder()
-            .setName("inbound|" + hp.getPort())
+            .setName("inbound|" + port)
             .addDomains("*")
             .addRoutes(Route.newBuilder()
                 .setMatch(RouteMatch.newBuilder().setPrefix("/"))
                 .setNonForwardingAction(NonForwardingAction.getDefaultInstance())))
         .build();
     HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
-        .setStatPrefix("inbound_" + hp.getPort())
+        .setStatPrefix("inbound_" + port)
         .setRouteConfig(routes)
+        .addAllHttpFilters(AuthorizationFilters.filters(policies.authorizationPolicies(), n.namespace(), n.labels(),
+            policies.trustDomain()))
         .addHttpFilters(HttpFilter.newBuilder()
             .setName(XdsNames.ROUTER_FILTER)
             .setTypedConfig(Any.pack(Router.getDefaultInstance())))
         .build();
+    FilterChain.Builder chain = FilterChain.newBuilder()
+        .setName("inbound|" + port)
+        .addFilters(Filter.newBuilder().setName(HCM_FILTER).setTypedConfig(Any.pack(hcm)));
+    if (PeerAuthentications.serverRequiresMtls(policies.peerAuthentications(), n.namespace(), n.labels())) {
+      chain.setTransportSocket(TlsContexts.downstreamMtls());
+    }
     return Listener.newBuilder()
         .setName(name)
         .setAddress(Address.newBuilder().setSocketAddress(SocketAddress.newBuilder()
-            .setAddress(hp.getHost())
-            .setPortValue(hp.getPort())))
+            .setAddress(n.host())
+            .setPortValue(port)))
         .setTrafficDirection(TrafficDirection.INBOUND)
-        .addFilterChains(FilterChain.newBuilder()
-            .setName("inbound|" + hp.getPort())
-            .addFilters(Filter.newBuilder().setName(HCM_FILTER).setTypedConfig(Any.pack(hcm))))
+        .addFilterChains(chain)
         .build();
   }
 }

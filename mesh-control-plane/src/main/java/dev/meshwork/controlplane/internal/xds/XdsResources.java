@@ -11,7 +11,8 @@ import java.util.TreeMap;
 /**
  * One complete, consistent set of xDS v3 resources, each map keyed by resource name. Every route
  * configuration a listener names, every cluster a route names (for hosts the config knows) and
- * one ClusterLoadAssignment per cluster are present.
+ * one ClusterLoadAssignment per cluster are present. Server listeners are not listed: they are
+ * made on request from {@link #serverPolicies}.
  *
  * <p>Immutable and safe to share between threads: the maps are unmodifiable copies sorted by name
  * (so iteration, hashing and snapshot versions are deterministic), and protobuf messages are
@@ -21,8 +22,15 @@ public record XdsResources(
     Map<String, Listener> listeners,
     Map<String, RouteConfiguration> routes,
     Map<String, Cluster> clusters,
-    Map<String, ClusterLoadAssignment> endpoints) {
+    Map<String, ClusterLoadAssignment> endpoints,
+    ServerPolicies serverPolicies) {
   public static final XdsResources EMPTY = new XdsResources(Map.of(), Map.of(), Map.of(), Map.of());
+
+  /** Resources whose gRPC server listeners have no policies. */
+  public XdsResources(Map<String, Listener> listeners, Map<String, RouteConfiguration> routes,
+      Map<String, Cluster> clusters, Map<String, ClusterLoadAssignment> endpoints) {
+    this(listeners, routes, clusters, endpoints, ServerPolicies.NONE);
+  }
 
   public XdsResources {
     listeners = sorted(listeners);

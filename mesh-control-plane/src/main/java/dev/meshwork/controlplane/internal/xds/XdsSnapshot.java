@@ -25,11 +25,11 @@ public final class XdsSnapshot {
 
   public static XdsSnapshot of(XdsResources r) {
     Map<ResourceType, TypeState> m = new EnumMap<>(ResourceType.class);
-    m.put(ResourceType.LISTENER, TypeState.of(r.listeners()));
-    m.put(ResourceType.ROUTE, TypeState.of(r.routes()));
-    m.put(ResourceType.CLUSTER, TypeState.of(r.clusters()));
-    m.put(ResourceType.ENDPOINT, TypeState.of(r.endpoints()));
-    m.put(ResourceType.SECRET, TypeState.of(Map.of()));
+    m.put(ResourceType.LISTENER, TypeState.of(r.listeners(), r.serverPolicies()));
+    m.put(ResourceType.ROUTE, TypeState.of(r.routes(), ServerPolicies.NONE));
+    m.put(ResourceType.CLUSTER, TypeState.of(r.clusters(), ServerPolicies.NONE));
+    m.put(ResourceType.ENDPOINT, TypeState.of(r.endpoints(), ServerPolicies.NONE));
+    m.put(ResourceType.SECRET, TypeState.of(Map.of(), ServerPolicies.NONE));
     return new XdsSnapshot(m);
   }
 
@@ -37,9 +37,14 @@ public final class XdsSnapshot {
     return types.get(t);
   }
 
-  /** One resource type: name to resource, name to version, and the type's version. */
-  public record TypeState(SortedMap<String, Message> resources, Map<String, String> versions, String version) {
-    static TypeState of(Map<String, ? extends Message> in) {
+  /**
+   * One resource type: name to resource, name to version, and the type's version. Listeners also
+   * carry the policies that server listeners (made on request) are built from; their fingerprint
+   * is part of the LDS version, so a policy change is pushed to servers already subscribed.
+   */
+  public record TypeState(SortedMap<String, Message> resources, Map<String, String> versions, String version,
+      ServerPolicies serverPolicies) {
+    static TypeState of(Map<String, ? extends Message> in, ServerPolicies serverPolicies) {
       SortedMap<String, Message> res = new TreeMap<>(in);
       Map<String, String> versions = new LinkedHashMap<>();
       MessageDigest all = sha256();
@@ -50,8 +55,9 @@ public final class XdsSnapshot {
         all.update((byte) 0);
         all.update(bytes);
       }
+      all.update(serverPolicies.fingerprint().getBytes(java.nio.charset.StandardCharsets.UTF_8));
       return new TypeState(java.util.Collections.unmodifiableSortedMap(res), Map.copyOf(versions),
-          HexFormat.of().formatHex(all.digest(), 0, 8));
+          HexFormat.of().formatHex(all.digest(), 0, 8), serverPolicies);
     }
   }
 

@@ -20,7 +20,9 @@ import java.util.Objects;
  * <p>Per service: listeners {@code <host>} (default port) and {@code <host>:<port>} (each declared
  * port), each with a route configuration of the same name; clusters
  * {@code outbound|<port>|<subset>|<host>} for the whole service and every DestinationRule subset
- * on every port; one ClusterLoadAssignment per cluster, possibly empty.
+ * on every port; one ClusterLoadAssignment per cluster, possibly empty. gRPC server listeners
+ * are made on request ({@link ServerListeners}) from the security policies kept in the result;
+ * clusters get client mTLS as {@link ClusterTls} says.
  *
  * <p>A pure function: no I/O, no clock, no shared state, so it is thread-safe, and equal inputs
  * give equal outputs whatever the order of the registry collection. The config must be one the
@@ -35,7 +37,16 @@ public final class XdsTranslator {
    *     port it listens on, so it serves every port of its service
    */
   public static XdsResources translate(MeshConfig config, Collection<Endpoint> registryEndpoints) {
+    return translate(config, registryEndpoints, ServerPolicies.DEFAULT_TRUST_DOMAIN);
+  }
+
+  /**
+   * As {@link #translate(MeshConfig, Collection)} for a mesh whose SPIFFE trust domain is
+   * {@code trustDomain} (client SAN checks, authorization principals).
+   */
+  public static XdsResources translate(MeshConfig config, Collection<Endpoint> registryEndpoints, String trustDomain) {
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(trustDomain, "trustDomain");
     Objects.requireNonNull(registryEndpoints, "registryEndpoints");
     ServiceCatalog catalog = ServiceCatalog.build(config, registryEndpoints);
 
@@ -57,9 +68,11 @@ public final class XdsTranslator {
     Map<String, Cluster> clusters = new HashMap<>();
     Map<String, ClusterLoadAssignment> endpoints = new HashMap<>();
     for (ServiceCatalog.ClusterSpec spec : catalog.clusters()) {
-      clusters.put(spec.name(), ClusterTranslator.cluster(spec));
+      Cluster cluster = ClusterTranslator.cluster(spec);
+      var tls = ClusterTls.socket(spec, config.peerAuthentications(), trustDomain);
+      clusters.put(spec.name(), tls == null ? cluster : cluster.toBuilder().setTransportSocket(tls).build());
       endpoints.put(spec.name(), EndpointTranslator.assignment(spec));
     }
-    return new XdsResources(listeners, routes, clusters, endpoints);
+    return new XdsResources(listeners, routes, clusters, endpoints, ServerPolicies.of(config, trustDomain));
   }
 }

@@ -79,9 +79,9 @@ class ConfigLoaderTest {
         metadata: {name: x}
         ---
         apiVersion: security.istio.io/v1beta1
-        kind: PeerAuthentication
+        kind: RequestAuthentication
         metadata: {name: default, namespace: production}
-        spec: {mtls: {mode: PERMISSIVE}}
+        spec: {}
         ---
         apiVersion: networking.istio.io/v1
         kind: Gateway
@@ -96,8 +96,8 @@ class ConfigLoaderTest {
         metadata: {name: future}
         """);
     assertEquals(4, r.errors().size(), TestConfigs.all(r));
-    assertError(r, "mixed.yaml doc 1 PeerAuthentication production/default: "
-        + "kind PeerAuthentication (security.istio.io/v1beta1) is not supported by Meshwork yet");
+    assertError(r, "mixed.yaml doc 1 RequestAuthentication production/default: "
+        + "kind RequestAuthentication (security.istio.io/v1beta1) is not supported by Meshwork yet");
     assertError(r, "mixed.yaml doc 2 Gateway default/gw: kind Gateway (networking.istio.io/v1) is not supported by Meshwork yet");
     assertError(r, "mixed.yaml doc 3 Telemetry default/t: kind Telemetry (telemetry.istio.io/v1alpha1) is not supported");
     assertError(r, "mixed.yaml doc 4 VirtualService default/future: apiVersion: \"networking.istio.io/v2\" is not a supported version");

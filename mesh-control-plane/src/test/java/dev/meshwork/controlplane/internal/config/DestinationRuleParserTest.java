@@ -101,7 +101,7 @@ class DestinationRuleParserTest {
         host: reviews
         workloadSelector: {matchLabels: {app: a}}
         trafficPolicy:
-          tls: {mode: ISTIO_MUTUAL}
+          tls: {mode: SIMPLE}
           loadBalancer: {simple: RANDOM, localityLbSetting: {enabled: true}}
           connectionPool: {tcp: {tcpKeepalive: {time: 1s}}, http: {idleTimeout: 1s}}
           outlierDetection: {minHealthPercent: 10}
@@ -110,7 +110,7 @@ class DestinationRuleParserTest {
           trafficPolicy: {portLevelSettings: []}
         """);
     assertError(r, "dr.yaml doc 0 DestinationRule default/reviews: spec.workloadSelector: not supported by Meshwork yet");
-    assertError(r, "spec.trafficPolicy.tls: not supported by Meshwork yet");
+    assertError(r, "spec.trafficPolicy.tls.mode: not supported by Meshwork yet: SIMPLE");
     assertError(r, "spec.trafficPolicy.loadBalancer.localityLbSetting: not supported by Meshwork yet");
     assertError(r, "spec.trafficPolicy.connectionPool.tcp.tcpKeepalive: not supported by Meshwork yet");
     assertError(r, "spec.trafficPolicy.connectionPool.http.idleTimeout: not supported by Meshwork yet");

@@ -51,12 +51,13 @@ class ServiceEntryParserTest {
     String origin = "se.yaml doc 0 ServiceEntry shop/payments";
     assertEquals(List.of(
         new Endpoint("payments", "10.1.2.3", Map.of(80, 8080, 9090, 19090, 8443, 8443), Map.of("version", "v1"),
-            new Locality("eu-west1", "eu-west1-b", ""), 3, origin),
+            new Locality("eu-west1", "eu-west1-b", ""), 3, origin, "shop", "payments"),
         new Endpoint("payments.example.com", "10.1.2.3", Map.of(80, 8080, 9090, 19090, 8443, 8443), Map.of("version", "v1"),
-            new Locality("eu-west1", "eu-west1-b", ""), 3, origin),
-        new Endpoint("payments", "2001:db8::1", Map.of(80, 80, 9090, 19090, 8443, 8443), Map.of(), Locality.NONE, 1, origin),
+            new Locality("eu-west1", "eu-west1-b", ""), 3, origin, "shop", "payments"),
+        new Endpoint("payments", "2001:db8::1", Map.of(80, 80, 9090, 19090, 8443, 8443), Map.of(), Locality.NONE, 1, origin,
+            "shop", ""),
         new Endpoint("payments.example.com", "2001:db8::1", Map.of(80, 80, 9090, 19090, 8443, 8443), Map.of(),
-            Locality.NONE, 1, origin)),
+            Locality.NONE, 1, origin, "shop", "")),
         se.endpoints());
     assertEquals(Map.of(), se.workloadSelector());
   }
@@ -91,7 +92,7 @@ class ServiceEntryParserTest {
     ServiceEntry se = c.serviceEntries().get(0);
     assertEquals(Map.of("app", "vm-app"), se.workloadSelector());
     assertEquals(List.of(new Endpoint("vm-app", "192.168.0.1", Map.of(80, 8080), Map.of("app", "vm-app", "version", "v1"),
-        Locality.NONE, 2, "we.yaml doc 0 WorkloadEntry shop/vm-1")), se.endpoints());
+        Locality.NONE, 2, "we.yaml doc 0 WorkloadEntry shop/vm-1", "shop", "")), se.endpoints());
     assertEquals(3, c.workloadEntries().size());
     WorkloadEntry we = c.workloadEntries().get(0);
     assertEquals(new WorkloadEntry(we.source(), "192.168.0.1", Map.of("http", 8080), Map.of("app", "vm-app", "version", "v1"),

@@ -29,11 +29,17 @@ public final class RenewalSchedule {
     this.random = random;
   }
 
-  /** Delay from {@code now} to the renewal of {@code s}; zero when that time has passed. */
+  /**
+   * Delay from {@code now}, the moment {@code s} was received, to its renewal; zero when that time
+   * has passed. The lifetime counts from receipt, not from notBefore: CAs back-date notBefore for
+   * clock skew (ours by a minute), and counting from it would renew a short-lived certificate at
+   * once, again and again.
+   */
   public Duration untilRenewal(CertSnapshot s, Instant now) {
     double f = fraction + jitter * (2 * random.getAsDouble() - 1);
-    long lifeMillis = s.lifetime().toMillis();
-    Instant at = s.notBefore().plusMillis((long) (lifeMillis * f));
+    Instant start = s.notBefore().isAfter(now) ? s.notBefore() : now;
+    long lifeMillis = Duration.between(start, s.notAfter()).toMillis();
+    Instant at = start.plusMillis((long) (lifeMillis * f));
     Duration d = Duration.between(now, at);
     return d.isNegative() ? Duration.ZERO : d;
   }
