@@ -88,7 +88,7 @@ class DeltaXdsIT {
   }
 
   /** Copies everything written to System.err into a buffer as well. */
-  private static final class Tee extends OutputStream {
+  static final class Tee extends OutputStream {
     private final OutputStream first;
     private final ByteArrayOutputStream second;
 
