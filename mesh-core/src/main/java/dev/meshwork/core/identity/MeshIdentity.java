@@ -83,6 +83,21 @@ public final class MeshIdentity implements AutoCloseable {
         new RenewalSchedule(options.renewalFraction(), options.jitterFraction(), options.retryInitialBackoff(),
             options.retryMaxBackoff()),
         metrics, scheduler != null ? scheduler : ownScheduler);
+    // A resumed TLS session keeps the certificates of the handshake that made it: after a
+    // rotation, forget the sessions so every new connection presents (and sees) the new one.
+    renewer.addListener(s -> {
+      forget(sslContext.getClientSessionContext());
+      forget(sslContext.getServerSessionContext());
+    });
+  }
+
+  private static void forget(javax.net.ssl.SSLSessionContext sessions) {
+    for (var ids = sessions.getIds(); ids.hasMoreElements(); ) {
+      javax.net.ssl.SSLSession session = sessions.getSession(ids.nextElement());
+      if (session != null) {
+        session.invalidate();
+      }
+    }
   }
 
   /**
