@@ -54,12 +54,19 @@ public final class CertificateAuthority {
       var keys = CaCertificates.newEcKeyPair();
       signing = new SigningCa(keys.getPrivate(), List.of(CaCertificates.selfSignedRoot(keys, config.trustDomain(),
           java.time.Instant.now())));
-      log.warn("CA root generated in memory only (no CA directory): certificates will not survive a restart");
     }
     List<X509Certificate> extra = config.additionalRoots() == null ? List.of() : readRoots(config.additionalRoots());
     List<JoinToken> tokens = new ArrayList<>(config.joinTokens());
     for (Path file : config.joinTokenFiles()) {
       tokens.addAll(JoinTokens.read(file));
+    }
+    if (config.signingCertificate() == null && config.directory() == null) {
+      // Only worth a warning when someone can obtain certificates from this root.
+      if (tokens.isEmpty()) {
+        log.debug("CA root generated in memory only (no CA directory, no join tokens)");
+      } else {
+        log.warn("CA root generated in memory only (no CA directory): certificates will not survive a restart");
+      }
     }
     CertificateAuthority ca;
     try {
