@@ -14,10 +14,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -35,8 +32,8 @@ class SameYamlBothTransportsIT {
   static final MethodDescriptor<String, String> WHO = MethodDescriptor.<String, String>newBuilder()
       .setType(MethodDescriptor.MethodType.UNARY)
       .setFullMethodName("test.Who/Who")
-      .setRequestMarshaller(new Utf8())
-      .setResponseMarshaller(new Utf8())
+      .setRequestMarshaller(new SecureMesh.Utf8())
+      .setResponseMarshaller(new SecureMesh.Utf8())
       .build();
 
   @TempDir Path tmp;
@@ -124,22 +121,6 @@ class SameYamlBothTransportsIT {
         assertEquals(httpV2, grpcV2, 3.0, "the two transports agree: HTTP " + http + " gRPC " + grpc);
       } finally {
         servers.forEach(Server::shutdownNow);
-      }
-    }
-  }
-
-  private static final class Utf8 implements MethodDescriptor.Marshaller<String> {
-    @Override
-    public InputStream stream(String value) {
-      return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public String parse(InputStream stream) {
-      try {
-        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
       }
     }
   }

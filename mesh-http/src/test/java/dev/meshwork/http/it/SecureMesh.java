@@ -208,7 +208,8 @@ final class SecureMesh implements AutoCloseable {
     cp.close();
   }
 
-  private static final class Utf8 implements MethodDescriptor.Marshaller<String> {
+  /** UTF-8 strings as gRPC messages, for test services without generated code. */
+  static final class Utf8 implements MethodDescriptor.Marshaller<String> {
     @Override
     public InputStream stream(String value) {
       return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
