@@ -28,8 +28,12 @@ final class MeshTlsClients {
   private final OkHttpClient raw;
   private final MeshIdentity identity;
   private final SSLSocketFactory sockets;
-  // One per cluster TLS setting (records compare by value); cluster versions are few.
+  // One client per distinct TLS setting (records compare by value, hashing their identity set).
   private final Map<UpstreamTls, OkHttpClient> clients = new ConcurrentHashMap<>();
+  // The per-request lookup, by reference: each cluster version holds one UpstreamTls instance, so
+  // this avoids hashing its identity set on every call. Copy-on-write, rebuilt on a miss, cleared
+  // when config churn has filled it.
+  private volatile java.util.IdentityHashMap<UpstreamTls, OkHttpClient> byInstance = new java.util.IdentityHashMap<>();
 
   /** @param identity null when the workload has no mesh identity */
   MeshTlsClients(OkHttpClient raw, MeshIdentity identity) {
@@ -47,11 +51,21 @@ final class MeshTlsClients {
       throw new SSLPeerUnverifiedException("cluster " + upstream.cluster() + " requires mTLS (its UpstreamTlsContext), "
           + "but this workload has no mesh identity: set MeshSettings.identityToken");
     }
-    return clients.computeIfAbsent(tls, t -> raw.newBuilder()
+    OkHttpClient c = byInstance.get(tls);
+    return c != null ? c : remember(tls);
+  }
+
+  private synchronized OkHttpClient remember(UpstreamTls tls) {
+    OkHttpClient c = clients.computeIfAbsent(tls, t -> raw.newBuilder()
         .sslSocketFactory(sockets, identity.trustManager())
         .hostnameVerifier((host, session) -> true) // see class comment: the peer check below decides
         .addNetworkInterceptor(new PeerCheck(t))
         .build());
+    var next = byInstance.size() >= 256 ? new java.util.IdentityHashMap<UpstreamTls, OkHttpClient>()
+        : new java.util.IdentityHashMap<>(byInstance);
+    next.put(tls, c);
+    byInstance = next;
+    return c;
   }
 
   /** Refuses to send anything over a connection whose server is not one of the expected workloads. */
