@@ -2,6 +2,7 @@ package dev.meshwork.core.engine;
 
 import dev.meshwork.core.identity.IdentityOptions;
 import dev.meshwork.core.identity.MeshIdentity;
+import dev.meshwork.core.telemetry.MeshTelemetry;
 
 import dev.meshwork.core.MeshSettings;
 import dev.meshwork.core.internal.engine.MeshEngine;
@@ -23,11 +24,13 @@ public final class Mesh implements AutoCloseable {
   private final MeshEngine engine;
   private final MeshSettings settings;
   private final MeshIdentity identity;
+  private final MeshTelemetry telemetry;
 
-  private Mesh(MeshEngine engine, MeshSettings settings, MeshIdentity identity) {
+  private Mesh(MeshEngine engine, MeshSettings settings, MeshIdentity identity, MeshTelemetry telemetry) {
     this.engine = engine;
     this.settings = settings;
     this.identity = identity;
+    this.telemetry = telemetry;
   }
 
   /**
@@ -45,7 +48,8 @@ public final class Mesh implements AutoCloseable {
       identity = MeshIdentity.start(settings, io);
     }
     try {
-      return new Mesh(MeshEngine.start(settings, options), settings, identity);
+      return new Mesh(MeshEngine.start(settings, options), settings, identity,
+          MeshTelemetry.create(settings, options.telemetry(), options.meterRegistry()));
     } catch (RuntimeException e) {
       if (identity != null) {
         identity.close();
@@ -57,6 +61,11 @@ public final class Mesh implements AutoCloseable {
   /** The settings this mesh runs with. */
   public MeshSettings settings() {
     return settings;
+  }
+
+  /** Metrics, spans and access log for calls through this mesh, as its options say. */
+  public MeshTelemetry telemetry() {
+    return telemetry;
   }
 
   /** The workload's certificate and trust, when the settings carry a join token. */

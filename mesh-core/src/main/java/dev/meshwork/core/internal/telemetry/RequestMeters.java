@@ -1,0 +1,96 @@
+package dev.meshwork.core.internal.telemetry;
+
+import dev.meshwork.core.telemetry.MetricNaming;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Request count and duration per finished call, under each configured naming. Meters are found
+ * by their tag values in a local map (the registry's own lookup builds an id per call); label
+ * sets are fixed per name, as Prometheus requires. Thread-safe.
+ */
+public final class RequestMeters {
+  /** Istio's default duration buckets (ms), so its dashboards' quantiles read the same. */
+  private static final double[] ISTIO_BUCKETS = {0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000,
+      30000, 60000, 300000, 600000, 1800000, 3600000};
+
+  private final MeterRegistry registry;
+  private final boolean otel;
+  private final boolean istio;
+  private final boolean endpointTags;
+  private final ConcurrentHashMap<Tags, Timer> timers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Tags, IstioMeters> istioMeters = new ConcurrentHashMap<>();
+
+  private record IstioMeters(Counter requests, DistributionSummary duration) {}
+
+  public RequestMeters(MeterRegistry registry, Set<MetricNaming> naming, boolean endpointTags) {
+    this.registry = registry;
+    this.otel = naming.contains(MetricNaming.OPENTELEMETRY);
+    this.istio = naming.contains(MetricNaming.ISTIO);
+    this.endpointTags = endpointTags;
+  }
+
+  public void record(CallRecord c) {
+    if (otel) {
+      Tags tags = otelTags(c);
+      timers.computeIfAbsent(tags, t -> Timer.builder(otelName(c)).tags(t).publishPercentileHistogram()
+          .register(registry)).record(c.durationNanos(), TimeUnit.NANOSECONDS);
+    }
+    if (istio) {
+      Tags tags = istioTags(c);
+      IstioMeters m = istioMeters.computeIfAbsent(tags, t -> new IstioMeters(
+          Counter.builder("istio.requests").tags(t).register(registry),
+          DistributionSummary.builder("istio.request.duration").baseUnit("milliseconds").tags(t)
+              .serviceLevelObjectives(ISTIO_BUCKETS).register(registry)));
+      m.requests().increment();
+      m.duration().record(c.durationNanos() / 1e6);
+    }
+  }
+
+  private static String otelName(CallRecord c) {
+    return (c.grpc() ? "rpc." : "http.") + (c.client() ? "client" : "server") + (c.grpc() ? ".duration" : ".request.duration");
+  }
+
+  private Tags otelTags(CallRecord c) {
+    Tags t;
+    if (c.grpc()) {
+      int slash = c.method().lastIndexOf('/');
+      t = Tags.of("rpc.system", "grpc", "rpc.service", slash < 0 ? c.method() : c.method().substring(0, slash),
+          "rpc.method", slash < 0 ? "" : c.method().substring(slash + 1), "rpc.grpc.status_code", c.code());
+    } else {
+      t = Tags.of("http.request.method", c.method(), "http.response.status_code", c.code());
+    }
+    t = t.and("error.type", c.errorType(), "mesh.source", c.source(), "mesh.destination", c.destination(),
+        "mesh.route", c.route(), "mesh.subset", c.subset(), "mesh.retried", Boolean.toString(c.retried()),
+        "mesh.response_flags", c.flags());
+    return endpointTags ? t.and("mesh.endpoint", c.endpoint()) : t;
+  }
+
+  private Tags istioTags(CallRecord c) {
+    String service = c.destination().contains(".") ? c.destination()
+        : c.destination() + "." + c.destinationNamespace() + ".svc.cluster.local";
+    String responseCode = c.grpc() ? (c.errorType().isEmpty() ? "200" : "0") : c.code();
+    Tags t = Tags.of(
+        "reporter", c.client() ? "source" : "destination",
+        "source_workload", c.source(), "source_workload_namespace", c.sourceNamespace(), "source_app", c.source(),
+        "source_version", "unknown", "source_principal", c.client() ? "unknown" : or(c.peer()),
+        "destination_workload", c.client() ? "unknown" : c.destination(),
+        "destination_workload_namespace", c.destinationNamespace(), "destination_app", c.destination(),
+        "destination_version", c.subset().isEmpty() ? "unknown" : c.subset(), "destination_service", service,
+        "destination_service_name", c.destination(), "destination_service_namespace", c.destinationNamespace(),
+        "request_protocol", c.protocol(), "response_code", responseCode,
+        "grpc_response_status", c.grpc() ? c.code() : "", "response_flags", c.flags(),
+        "connection_security_policy", c.client() ? "unknown" : c.mtls() ? "mutual_tls" : "none");
+    return endpointTags ? t.and("destination_endpoint", c.endpoint()) : t;
+  }
+
+  private static String or(String s) {
+    return s == null || s.isEmpty() ? "unknown" : s;
+  }
+}
