@@ -110,12 +110,7 @@ public final class ControlPlane implements AutoCloseable {
     this.cache = new MeshCache(warm ? XdsSnapshot.of(served) : null, tracker::subscriptionChanged, tracker::rejectedVersion,
         tracker::deltaWildcard);
     this.status = new ConfigStatus(0, clock.instant(), List.of(), null);
-    metrics.gauge("meshwork.cp.xds.clients", "Open xDS streams", tracker::connectedClients);
-    metrics.gauge("meshwork.cp.registry.instances", "Registered live instances", () -> registry.endpoints().size());
-    metrics.gauge("meshwork.cp.config.version", "Version of the config being served (0: none applied)",
-        () -> status.version());
-    metrics.gauge("meshwork.cp.config.errors", "Errors of the last rejected config change, 0 once a change applies",
-        () -> status.errors().size());
+    metrics.registerGauges(tracker, () -> registry.endpoints().size(), this::configStatus);
   }
 
   /** A builder with Istio-familiar defaults: xDS on 15010, admin on 15014, bound to loopback. */

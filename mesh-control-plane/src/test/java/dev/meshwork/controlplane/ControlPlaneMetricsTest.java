@@ -89,6 +89,7 @@ class ControlPlaneMetricsTest {
         assertTrue(value(after, "meshwork_cp_xds_responses_total", "protocol=\"delta\"") >= 2, after);
         assertTrue(value(after, "meshwork_cp_xds_responses_total", "protocol=\"sotw\"") >= 4, after);
         assertEquals(0, value(after, "meshwork_cp_xds_nacks_total"), after);
+        assertTrue(after.contains("\nmeshwork_cp_ca_certificates_issued_total 0.0\n"), after);
         assertEquals(1, application.get("meshwork.cp.push.latency").timer().count() - count,
             "the application's registry gets the same meters");
 

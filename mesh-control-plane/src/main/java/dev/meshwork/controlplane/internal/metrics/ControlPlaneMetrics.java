@@ -1,5 +1,6 @@
 package dev.meshwork.controlplane.internal.metrics;
 
+import dev.meshwork.controlplane.ConfigStatus;
 import dev.meshwork.controlplane.internal.xds.ClientTracker;
 import dev.meshwork.controlplane.internal.xds.XdsEvents;
 import dev.meshwork.controlplane.internal.xds.XdsSnapshot;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -99,8 +101,18 @@ public final class ControlPlaneMetrics implements XdsEvents, AutoCloseable {
     return prometheus.scrape(CONTENT_TYPE);
   }
 
-  /** Registers a gauge reading {@code value} (held strongly: the control plane owns it). */
-  public void gauge(String name, String description, Supplier<Number> value) {
+  /** Registers the gauges: open xDS streams, live instances, served config version and errors. */
+  public void registerGauges(ClientTracker tracker, IntSupplier instances, Supplier<ConfigStatus> status) {
+    gauge("meshwork.cp.xds.clients", "Open xDS streams", tracker::connectedClients);
+    gauge("meshwork.cp.registry.instances", "Registered live instances", instances::getAsInt);
+    gauge("meshwork.cp.config.version", "Version of the config being served (0: none applied)",
+        () -> status.get().version());
+    gauge("meshwork.cp.config.errors", "Errors of the last rejected config change, 0 once a change applies",
+        () -> status.get().errors().size());
+  }
+
+  private void gauge(String name, String description, Supplier<Number> value) {
+    // Held strongly: the control plane owns what they read.
     Gauge.builder(name, value).description(description).strongReference(true).register(registry);
   }
 
