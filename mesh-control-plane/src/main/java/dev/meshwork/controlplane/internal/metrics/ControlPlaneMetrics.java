@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -48,6 +49,10 @@ public final class ControlPlaneMetrics implements XdsEvents, AutoCloseable {
   private final Timer pushLatency;
   private final Counter pushTimeouts;
   private final Counter pushesNacked;
+  // Per stream event counters by type URL (and protocol): looked up without building a meter id.
+  private final Map<String, Counter> responses = new ConcurrentHashMap<>();
+  private final Map<String, Counter> acks = new ConcurrentHashMap<>();
+  private final Map<String, Counter> nacks = new ConcurrentHashMap<>();
 
   /**
    * @param application the application's registry to register in as well, or null
@@ -150,22 +155,24 @@ public final class ControlPlaneMetrics implements XdsEvents, AutoCloseable {
 
   @Override
   public void responseSent(long streamId, String typeUrl, String version, boolean delta) {
-    Counter.builder("meshwork.cp.xds.responses").description("xDS responses sent")
-        .tag("type", shortType(typeUrl)).tag("protocol", delta ? "delta" : "sotw").register(registry).increment();
+    String protocol = delta ? "delta" : "sotw";
+    responses.computeIfAbsent(protocol + " " + typeUrl, k -> Counter.builder("meshwork.cp.xds.responses")
+        .description("xDS responses sent").tag("type", shortType(typeUrl)).tag("protocol", protocol).register(registry))
+        .increment();
     convergence.responseSent(streamId, typeUrl, version);
   }
 
   @Override
   public void acked(long streamId, String typeUrl, String version) {
-    Counter.builder("meshwork.cp.xds.acks").description("xDS responses clients accepted")
-        .tag("type", shortType(typeUrl)).register(registry).increment();
+    acks.computeIfAbsent(typeUrl, k -> Counter.builder("meshwork.cp.xds.acks").description("xDS responses clients accepted")
+        .tag("type", shortType(typeUrl)).register(registry)).increment();
     convergence.acked(streamId, typeUrl, version);
   }
 
   @Override
   public void nacked(long streamId, String typeUrl, String version) {
-    Counter.builder("meshwork.cp.xds.nacks").description("xDS responses clients rejected")
-        .tag("type", shortType(typeUrl)).register(registry).increment();
+    nacks.computeIfAbsent(typeUrl, k -> Counter.builder("meshwork.cp.xds.nacks").description("xDS responses clients rejected")
+        .tag("type", shortType(typeUrl)).register(registry)).increment();
     convergence.nacked(streamId, typeUrl, version);
   }
 
