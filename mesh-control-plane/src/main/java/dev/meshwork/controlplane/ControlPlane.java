@@ -7,6 +7,7 @@ import dev.meshwork.controlplane.internal.ca.JoinToken;
 import dev.meshwork.controlplane.internal.config.ConfigError;
 import dev.meshwork.controlplane.internal.config.ConfigLoader;
 import dev.meshwork.controlplane.internal.config.LoadResult;
+import dev.meshwork.controlplane.internal.metrics.ControlPlaneMetrics;
 import dev.meshwork.controlplane.internal.model.MeshConfig;
 import dev.meshwork.controlplane.internal.registry.InstanceRegistry;
 import dev.meshwork.controlplane.internal.registry.RegistryService;
@@ -20,6 +21,7 @@ import dev.meshwork.controlplane.internal.xds.XdsTranslator;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -53,6 +55,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Config reloads, registry changes and pushes are serialised on one named thread; a change set
  * with any error is rejected whole and the last good config keeps being served. Thread-safe.
+ *
+ * <p>Meters ({@code meshwork.cp.*}: pushes and their convergence latency, xDS clients, ACKs and
+ * NACKs, config reloads, registry size, certificates) are served in Prometheus format on the admin
+ * API's {@code GET /metrics}, and registered in the application's registry too when given one
+ * ({@link Builder#meterRegistry}).
  */
 public final class ControlPlane implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
@@ -60,6 +67,7 @@ public final class ControlPlane implements AutoCloseable {
   private static final long RELOAD_MAX_DELAY_MS = 1000;
   private static final long PUSH_DEBOUNCE_MS = 20;
   private static final long LEASE_SWEEP_MS = 100;
+  private static final long PUSH_EXPIRY_SWEEP_MS = 1000;
 
   private final Builder settings;
   private final Clock clock = Clock.systemUTC();
@@ -67,6 +75,7 @@ public final class ControlPlane implements AutoCloseable {
   private final InstanceRegistry registry;
   private final ClientTracker tracker;
   private final MeshCache cache;
+  private final ControlPlaneMetrics metrics;
   private CertificateAuthority ca;
   private Server xdsServer;
   private AdminServer admin;
@@ -82,6 +91,8 @@ public final class ControlPlane implements AutoCloseable {
   private ScheduledFuture<?> pendingReload;
   private long firstReloadRequest;
   private ScheduledFuture<?> pendingPush;
+  // Until the initial config load is done, what is published is tagged trigger=startup.
+  private boolean started;
 
   private ControlPlane(Builder b) {
     this.settings = b;
@@ -92,12 +103,14 @@ public final class ControlPlane implements AutoCloseable {
     });
     this.registry = new InstanceRegistry(System::nanoTime, b.defaultLeaseTtl, b.minLeaseTtl, b.maxLeaseTtl,
         this::requestPush);
-    this.tracker = new ClientTracker(clock);
+    this.metrics = new ControlPlaneMetrics(b.meterRegistry, System::nanoTime);
+    this.tracker = new ClientTracker(clock, metrics);
     this.served = XdsTranslator.translate(MeshConfig.EMPTY, List.of(), b.trustDomain);
     this.warm = b.registryWarmup.isZero();
     this.cache = new MeshCache(warm ? XdsSnapshot.of(served) : null, tracker::subscriptionChanged, tracker::rejectedVersion,
         tracker::deltaWildcard);
     this.status = new ConfigStatus(0, clock.instant(), List.of(), null);
+    metrics.registerGauges(tracker, () -> registry.endpoints().size(), this::configStatus);
   }
 
   /** A builder with Istio-familiar defaults: xDS on 15010, admin on 15014, bound to loopback. */
@@ -121,7 +134,8 @@ public final class ControlPlane implements AutoCloseable {
         }
       }, 1, 1, TimeUnit.SECONDS);
     }
-    ca = CertificateAuthority.create(settings.caConfig());
+    sync.execute(() -> started = true);
+    ca = CertificateAuthority.create(settings.caConfig(), metrics.registry());
     V3DiscoveryServer discovery = new V3DiscoveryServer(tracker, cache);
     NettyServerBuilder server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.bindAddress, settings.xdsPort))
         .addService(discovery.getAggregatedDiscoveryServiceImpl())
@@ -131,16 +145,17 @@ public final class ControlPlane implements AutoCloseable {
     ca.services().forEach(server::addService);
     xdsServer = server.build().start();
     sync.scheduleAtFixedRate(registry::expireLapsed, LEASE_SWEEP_MS, LEASE_SWEEP_MS, TimeUnit.MILLISECONDS);
+    sync.scheduleAtFixedRate(metrics::expirePushes, PUSH_EXPIRY_SWEEP_MS, PUSH_EXPIRY_SWEEP_MS, TimeUnit.MILLISECONDS);
     if (!warm) {
       log.info("registry warm-up: serving xDS in {} ms, once instances have re-registered", settings.registryWarmup.toMillis());
       sync.schedule(() -> {
         warm = true;
-        push();
+        push("startup");
       }, settings.registryWarmup.toMillis(), TimeUnit.MILLISECONDS);
     }
     if (settings.adminPort >= 0) {
       admin = AdminServer.start(new InetSocketAddress(settings.adminBindAddress, settings.adminPort), this::configStatus,
-          () -> served, registry, tracker, ca::adminView);
+          () -> served, registry, tracker, ca::adminView, metrics::scrape);
     }
     log.info("control plane serving xDS, registry and CA on {}:{}, admin on {}, config {}", settings.bindAddress,
         xdsPort(), admin == null ? "off" : settings.adminBindAddress + ":" + admin.port(),
@@ -219,7 +234,7 @@ public final class ControlPlane implements AutoCloseable {
     try {
       sync.execute(() -> {
         if (pendingPush == null || pendingPush.isDone()) {
-          pendingPush = sync.schedule(this::push, PUSH_DEBOUNCE_MS, TimeUnit.MILLISECONDS);
+          pendingPush = sync.schedule(() -> push("registry"), PUSH_DEBOUNCE_MS, TimeUnit.MILLISECONDS);
         }
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -234,6 +249,7 @@ public final class ControlPlane implements AutoCloseable {
     } catch (RuntimeException e) { // the loader reports errors as values; this is a bug guard
       log.error("config load failed unexpectedly; keeping the served config", e);
       status = new ConfigStatus(status.version(), status.appliedAt(), List.of("internal error: " + e), clock.instant());
+      metrics.configReload("rejected");
       return;
     }
     if (!result.ok()) {
@@ -244,6 +260,7 @@ public final class ControlPlane implements AutoCloseable {
       log.error("config change rejected ({} error(s)); still serving version {}:\n  {}", lines.size(), status.version(),
           String.join("\n  ", lines));
       status = new ConfigStatus(status.version(), status.appliedAt(), lines, clock.instant());
+      metrics.configReload("rejected");
       return;
     }
     if (result.config().equals(config) && status.errors().isEmpty() && status.version() > 0) {
@@ -256,29 +273,36 @@ public final class ControlPlane implements AutoCloseable {
       log.error("config change rejected: translation failed; still serving version {}", status.version(), e);
       status = new ConfigStatus(status.version(), status.appliedAt(), List.of("translation failed: " + e.getMessage()),
           clock.instant());
+      metrics.configReload("rejected");
       return;
     }
     config = result.config();
-    publish(next);
+    publish(next, started ? "config" : "startup");
     // Published after the snapshot: whoever sees the new version gets the new resources.
     status = new ConfigStatus(status.version() + 1, clock.instant(), List.of(), null);
+    metrics.configReload("applied");
     log.info("config version {} applied: {} VirtualService(s), {} DestinationRule(s), {} ServiceEntry(s)",
         status.version(), config.virtualServices().size(), config.destinationRules().size(),
         config.serviceEntries().size());
   }
 
-  private void push() {
+  private void push(String trigger) {
     try {
-      publish(XdsTranslator.translate(config, registry.endpoints(), settings.trustDomain));
+      publish(XdsTranslator.translate(config, registry.endpoints(), settings.trustDomain), trigger);
     } catch (RuntimeException e) {
       log.error("translation failed; keeping the served resources", e);
     }
   }
 
-  private void publish(XdsResources next) {
+  private void publish(XdsResources next, String trigger) {
     served = next;
     if (warm) {
-      cache.setSnapshot(XdsSnapshot.of(next));
+      XdsSnapshot snapshot = XdsSnapshot.of(next);
+      // Followed from before it is visible, so no ACK of the new version can come first; sealed
+      // once every waiting watch has been answered (the cache answers them on this thread).
+      var push = metrics.beginPush(cache.snapshot(), snapshot, tracker, trigger);
+      cache.setSnapshot(snapshot);
+      push.seal();
     }
   }
 
@@ -310,6 +334,7 @@ public final class ControlPlane implements AutoCloseable {
       }
     }
     sync.shutdownNow();
+    metrics.close();
   }
 
   /** Builder for {@link ControlPlane}; not thread-safe. */
@@ -333,8 +358,20 @@ public final class ControlPlane implements AutoCloseable {
     private final List<JoinToken> joinTokens = new ArrayList<>();
     private Duration defaultCertificateTtl = Duration.ofHours(24);
     private Duration maxCertificateTtl = Duration.ofHours(24);
+    private MeterRegistry meterRegistry;
 
     private Builder() {}
+
+    /**
+     * The application's registry: the control plane's meters are registered there as well as in
+     * its own Prometheus registry (served on the admin API's {@code /metrics}), and removed from
+     * it on {@link ControlPlane#close}. One control plane per registry: meter names do not say
+     * which control plane they belong to.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = java.util.Objects.requireNonNull(registry, "meterRegistry");
+      return this;
+    }
 
     /**
      * SPIFFE trust domain of issued identities ({@code spiffe://<trustDomain>/ns/<ns>/sa/<sa>});

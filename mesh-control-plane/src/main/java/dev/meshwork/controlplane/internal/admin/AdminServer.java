@@ -6,6 +6,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.meshwork.controlplane.ConfigStatus;
+import dev.meshwork.controlplane.internal.metrics.ControlPlaneMetrics;
 import dev.meshwork.controlplane.internal.xds.XdsResources;
 import dev.meshwork.controlplane.internal.registry.InstanceRegistry;
 import dev.meshwork.controlplane.internal.xds.ClientTracker;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /registry}: live registrations and their leases
  *   <li>{@code GET /ca}: trust domain, signing certificate, trusted roots, certificates issued and
  *       requests refused
+ *   <li>{@code GET /metrics}: the control plane's meters in Prometheus text format 0.0.4
  *   <li>{@code GET /healthz}
  * </ul>
  */
@@ -50,8 +52,8 @@ public final class AdminServer implements AutoCloseable {
   }
 
   public static AdminServer start(InetSocketAddress address, Supplier<ConfigStatus> configStatus,
-      Supplier<XdsResources> served, InstanceRegistry registry, ClientTracker tracker, Supplier<?> ca)
-      throws IOException {
+      Supplier<XdsResources> served, InstanceRegistry registry, ClientTracker tracker, Supplier<?> ca,
+      Supplier<String> metrics) throws IOException {
     HttpServer http = HttpServer.create(address, 0);
     ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "meshwork-cp-admin");
@@ -86,6 +88,7 @@ public final class AdminServer implements AutoCloseable {
         "locality", r.instance().getLocality(),
         "ttlMillis", r.ttlNanos() / 1_000_000)).toList());
     a.route("/ca", ca::get);
+    a.route("/metrics", () -> new Text(ControlPlaneMetrics.CONTENT_TYPE, metrics.get()));
     http.setExecutor(ex);
     http.start();
     return a;
@@ -121,8 +124,15 @@ public final class AdminServer implements AutoCloseable {
   }
 
   private void send(HttpExchange exchange, int code, Object body) throws IOException {
-    byte[] bytes = body instanceof RawJson raw ? raw.text().getBytes(StandardCharsets.UTF_8) : json.writeValueAsBytes(body);
-    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    byte[] bytes;
+    String contentType = "application/json; charset=utf-8";
+    if (body instanceof Text text) {
+      bytes = text.text().getBytes(StandardCharsets.UTF_8);
+      contentType = text.contentType();
+    } else {
+      bytes = body instanceof RawJson raw ? raw.text().getBytes(StandardCharsets.UTF_8) : json.writeValueAsBytes(body);
+    }
+    exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(code, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
@@ -131,6 +141,9 @@ public final class AdminServer implements AutoCloseable {
 
   /** Pre-rendered JSON (protobuf's JsonFormat output). */
   record RawJson(String text) {}
+
+  /** A body that is not JSON (the Prometheus exposition). */
+  record Text(String contentType, String text) {}
 
   @Override
   public void close() {

@@ -1,6 +1,9 @@
 package dev.meshwork.controlplane.internal.ca;
 
 import io.grpc.ServerServiceDefinition;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.grpc.Status;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,7 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +31,21 @@ public final class CertificateAuthority {
   private final List<X509Certificate> roots;
   private final JoinTokens tokens;
   private final LeafIssuer issuer;
-  private final AtomicLong issued = new AtomicLong();
-  private final AtomicLong refused = new AtomicLong();
+  // Counted on Micrometer counters, which the admin API's /ca reads back.
+  private final MeterRegistry meters;
+  private final Counter issued;
+  private final Map<Status.Code, Counter> refused = new ConcurrentHashMap<>();
 
   CertificateAuthority(String trustDomain, SigningCa signing, List<X509Certificate> extraRoots, List<JoinToken> tokens,
       CaConfig config, Clock clock) {
+    this(trustDomain, signing, extraRoots, tokens, config, clock, new SimpleMeterRegistry());
+  }
+
+  CertificateAuthority(String trustDomain, SigningCa signing, List<X509Certificate> extraRoots, List<JoinToken> tokens,
+      CaConfig config, Clock clock, MeterRegistry meters) {
+    this.meters = meters;
+    this.issued = Counter.builder("meshwork.cp.ca.certificates.issued").description("Workload certificates issued")
+        .register(meters);
     this.trustDomain = trustDomain;
     this.signing = signing;
     List<X509Certificate> all = new ArrayList<>(List.of(signing.root()));
@@ -44,6 +57,14 @@ public final class CertificateAuthority {
 
   /** Loads or creates the signing CA and reads the join tokens; IOException names the bad file. */
   public static CertificateAuthority create(CaConfig config) throws IOException {
+    return create(config, new SimpleMeterRegistry());
+  }
+
+  /**
+   * As {@link #create(CaConfig)}, counting certificates issued and requests refused (tag {@code
+   * reason}, the gRPC status code) in {@code meters}.
+   */
+  public static CertificateAuthority create(CaConfig config, MeterRegistry meters) throws IOException {
     SigningCa signing;
     if (config.signingCertificate() != null) {
       signing = SigningCa.fromFiles(config.signingCertificate(), config.signingKey(), config.signingChain());
@@ -70,7 +91,7 @@ public final class CertificateAuthority {
     }
     CertificateAuthority ca;
     try {
-      ca = new CertificateAuthority(config.trustDomain(), signing, extra, tokens, config, Clock.systemUTC());
+      ca = new CertificateAuthority(config.trustDomain(), signing, extra, tokens, config, Clock.systemUTC(), meters);
     } catch (IllegalArgumentException e) {
       throw new IOException(e.getMessage(), e);
     }
@@ -107,12 +128,12 @@ public final class CertificateAuthority {
 
   /** Certificates issued since start. */
   public long issuedCount() {
-    return issued.get();
+    return (long) issued.count();
   }
 
   /** Requests refused since start. */
   public long refusedCount() {
-    return refused.get();
+    return (long) refused.values().stream().mapToDouble(Counter::count).sum();
   }
 
   /** What the admin API's {@code GET /ca} shows. */
@@ -121,8 +142,8 @@ public final class CertificateAuthority {
     m.put("trustDomain", trustDomain);
     m.put("signingCertificate", describe(signing.certificate()));
     m.put("roots", roots.stream().map(CertificateAuthority::describe).toList());
-    m.put("issued", issued.get());
-    m.put("refused", refused.get());
+    m.put("issued", issuedCount());
+    m.put("refused", refusedCount());
     return m;
   }
 
@@ -140,12 +161,14 @@ public final class CertificateAuthority {
     try {
       JoinToken identity = authenticate(authorization);
       LeafIssuer.Issued out = issuer.issue(identity, trustDomain, csrPem, validitySeconds);
-      issued.incrementAndGet();
+      issued.increment();
       log.info("CA issued {} serial {} expiring {} (peer {})", identity.spiffeId(trustDomain),
           out.leaf().getSerialNumber().toString(16), out.leaf().getNotAfter().toInstant(), peer);
       return out;
     } catch (CaRefusal e) {
-      refused.incrementAndGet();
+      refused.computeIfAbsent(e.code(), code -> Counter.builder("meshwork.cp.ca.certificates.refused")
+          .description("Certificate requests refused, by gRPC status code").tag("reason", code.name())
+          .register(meters)).increment();
       log.warn("CA refused a certificate to peer {}: {} {}", peer, e.code(), e.getMessage());
       throw e;
     }

@@ -28,6 +28,7 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
   private static final int NACK_HISTORY = 50;
 
   private final Clock clock;
+  private final XdsEvents events;
   private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
   // Requests whose resource names differ from the stream's previous request of that type. Keyed
   // by identity (weak keys): the server hands the same request object to createWatch right after.
@@ -42,7 +43,40 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
   private final Deque<Nack> recentNacks = new ArrayDeque<>();
 
   public ClientTracker(Clock clock) {
+    this(clock, XdsEvents.NONE);
+  }
+
+  /** A tracker that also reports responses, ACKs, NACKs and closed streams to {@code events}. */
+  public ClientTracker(Clock clock, XdsEvents events) {
     this.clock = clock;
+    this.events = events;
+  }
+
+  /** Number of open xDS streams. */
+  public int connectedClients() {
+    return streams.size();
+  }
+
+  /** Whether a stream is open. */
+  public boolean isOpen(long streamId) {
+    return streams.containsKey(streamId);
+  }
+
+  /**
+   * State-of-the-world streams subscribed to {@code typeUrl} that have not ACKed {@code version}:
+   * those a snapshot with that version will send a response to (SotW answers every subscriber of
+   * a type whose version changed), now or on their next request. Delta streams are left out: they
+   * are only sent what changed in the resources they track, which the caller learns from {@link
+   * XdsEvents#responseSent}.
+   */
+  public List<Long> sotwSubscribers(String typeUrl, String version) {
+    List<Long> out = new ArrayList<>();
+    streams.forEach((id, s) -> {
+      if (s.awaits(typeUrl, version)) {
+        out.add(id);
+      }
+    });
+    return out;
   }
 
   /** A rejected response as the client reported it. */
@@ -70,22 +104,24 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
 
   @Override
   public void onStreamOpen(long streamId, String typeUrl) {
-    streams.put(streamId, new Stream(clock.instant()));
+    streams.put(streamId, new Stream(streamId, clock.instant()));
   }
 
   @Override
   public void onStreamClose(long streamId, String typeUrl) {
     streams.remove(streamId);
+    events.streamClosed(streamId);
   }
 
   @Override
   public void onStreamCloseWithError(long streamId, String typeUrl, Throwable error) {
     streams.remove(streamId);
+    events.streamClosed(streamId);
   }
 
   @Override
   public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
-    Stream s = streams.computeIfAbsent(streamId, id -> new Stream(clock.instant()));
+    Stream s = streams.computeIfAbsent(streamId, id -> new Stream(id, clock.instant()));
     String nack = request.hasErrorDetail() ? request.getErrorDetail().getMessage() : null;
     if (s.onRequest(request, request.getNode(), request.getTypeUrl(), request.getResourceNamesList(),
         request.getResponseNonce(), request.getVersionInfo(), nack)) {
@@ -124,7 +160,8 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
 
   @Override
   public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
-    Stream s = streams.computeIfAbsent(streamId, id -> new Stream(clock.instant()));
+    Stream s = streams.computeIfAbsent(streamId, id -> new Stream(id, clock.instant()));
+    s.delta = true;
     String nack = request.hasErrorDetail() ? request.getErrorDetail().getMessage() : null;
     s.onRequest(request, request.getNode(), request.getTypeUrl(), request.getResourceNamesSubscribeList(),
         request.getResponseNonce(), null, nack);
@@ -139,6 +176,7 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
     if (s != null) {
       s.onResponse(response.getTypeUrl(), response.getNonce(), response.getVersionInfo());
     }
+    events.responseSent(streamId, response.getTypeUrl(), response.getVersionInfo(), false);
   }
 
   @Override
@@ -147,6 +185,7 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
     if (s != null) {
       s.onResponse(response.getTypeUrl(), response.getNonce(), response.getSystemVersionInfo());
     }
+    events.responseSent(streamId, response.getTypeUrl(), response.getSystemVersionInfo(), true);
   }
 
   private synchronized void remember(Nack n) {
@@ -158,12 +197,21 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
 
   /** State of one stream; requests on a stream arrive in order, the monitor covers admin reads. */
   private final class Stream {
+    private final long id;
     private final Instant connectedAt;
     private Node node = Node.getDefaultInstance();
     private final Map<String, MutableType> types = new HashMap<>();
+    private volatile boolean delta;
 
-    Stream(Instant connectedAt) {
+    Stream(long id, Instant connectedAt) {
+      this.id = id;
       this.connectedAt = connectedAt;
+    }
+
+    /** A SotW stream that requested the type and has not ACKed that version of it. */
+    synchronized boolean awaits(String typeUrl, String version) {
+      MutableType t = types.get(typeUrl);
+      return !delta && t != null && !version.equals(t.ackedVersion);
     }
 
     /** Records a request; returns whether its names differ from the previous request's. */
@@ -184,8 +232,10 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
         }
         log.warn("xDS client {} NACKed {} version {}: {}", node.getId(), shortType(typeUrl), t.sentVersion, nack);
         remember(t.lastNack);
+        events.nacked(id, typeUrl, t.sentVersion);
       } else {
         t.ackedVersion = version != null ? version : t.sentVersion;
+        events.acked(id, typeUrl, t.ackedVersion);
       }
       return changed;
     }

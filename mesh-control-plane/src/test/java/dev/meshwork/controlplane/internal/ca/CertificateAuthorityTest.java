@@ -135,6 +135,24 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void issuedAndRefused_areCountedOnMeters_byReason() throws Exception {
+    var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    CaConfig config = new CaConfig(TD, null, null, null, null, null, List.of(), List.of(), Duration.ofHours(24),
+        Duration.ofHours(24));
+    CertificateAuthority ca = new CertificateAuthority(TD, ROOT, List.of(), List.of(new JoinToken(TOKEN, "default", "reviews")),
+        config, Clock.systemUTC(), meters);
+    ca.createCertificate("Bearer " + TOKEN, csr(ec("secp256r1"), uri(SPIFFE)), 0, "t");
+    refused(ca, null, csr(ec("secp256r1"), uri(SPIFFE)), 0, Status.Code.UNAUTHENTICATED, "no credential");
+    refused(ca, "Bearer nope", csr(ec("secp256r1"), uri(SPIFFE)), 0, Status.Code.UNAUTHENTICATED, "unknown join token");
+    refused(ca, "Bearer " + TOKEN, "junk", 0, Status.Code.INVALID_ARGUMENT, "csr:");
+    assertEquals(1, meters.get("meshwork.cp.ca.certificates.issued").counter().count());
+    assertEquals(2, meters.get("meshwork.cp.ca.certificates.refused").tag("reason", "UNAUTHENTICATED").counter().count());
+    assertEquals(1, meters.get("meshwork.cp.ca.certificates.refused").tag("reason", "INVALID_ARGUMENT").counter().count());
+    assertEquals(3L, ca.adminView().get("refused"));
+    assertEquals(1L, ca.adminView().get("issued"));
+  }
+
+  @Test
   void otherTokenGetsItsOwnIdentity() throws Exception {
     var issued = ca().createCertificate("Bearer other-token", csr(ec("secp256r1"),
         uri("spiffe://cluster.local/ns/shop/sa/ratings")), 0, "t");
