@@ -33,8 +33,6 @@ final class CallTelemetry extends ClientStreamTracer.Factory {
   private final String service;
   private final String method;
   private volatile ClientObservation observation;
-  private volatile boolean attempted;
-  private volatile boolean reachedTransport;
   private volatile String flag;
 
   CallTelemetry(MeshTelemetry telemetry, String service, String method) {
@@ -59,11 +57,10 @@ final class CallTelemetry extends ClientStreamTracer.Factory {
     if (o == null) {
       return;
     }
+    // Only flags known for certain (RL). An UNAVAILABLE that never reached a transport may be a
+    // missing listener or route (Envoy's NR), a cluster without endpoints (UH) or endpoints that
+    // refuse connections (UF): grpc-xds's statuses do not tell these apart reliably.
     String f = flag;
-    if (f == null && status.getCode() == Status.Code.UNAVAILABLE && attempted && !reachedTransport) {
-      // attempts were made but none got a stream: the load balancer had no ready endpoint to pick
-      f = "UH";
-    }
     if (f != null) {
       o.flag(f);
     }
@@ -72,7 +69,6 @@ final class CallTelemetry extends ClientStreamTracer.Factory {
 
   @Override
   public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
-    attempted = true;
     return new Attempt();
   }
 
@@ -86,7 +82,6 @@ final class CallTelemetry extends ClientStreamTracer.Factory {
       if (o == null) {
         return;
       }
-      reachedTransport = true;
       AttemptObservation a = o.attempt(cluster(transportAttrs), endpoint(transportAttrs));
       a.inject(headers, GrpcMetadataCarrier.INSTANCE);
       attempt = a;

@@ -172,6 +172,39 @@ class GrpcTelemetryIT {
     }
   }
 
+  @Test
+  void callRefusedByRbac_beforeAnyInterceptor_isStillRecordedByTheServer() throws Exception {
+    try (MeshFixture mesh = new MeshFixture(tmp)) {
+      mesh.applyConfig("authz.yaml", """
+          apiVersion: security.istio.io/v1
+          kind: AuthorizationPolicy
+          metadata: {name: deny-who, namespace: default}
+          spec:
+            action: DENY
+            rules:
+            - to: [{operation: {paths: ["/meshwork.test.Echo/Who"]}}]
+          """);
+      try (TelemetryServer pay = server(mesh, "pay", Mode.OK)) {
+        ManagedChannel ch = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", pay.port).usePlaintext().build();
+        try {
+          StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> Echo.who(ch));
+          assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
+        } finally {
+          ch.shutdownNow();
+        }
+        await("denied call recorded", () -> pay.closed.get() == 1, 5_000);
+        Timer denied = registry.find("rpc.server.duration").tag("rpc.method", "Who").tag("rpc.grpc.status_code", "7")
+            .timer();
+        assertEquals(1, denied == null ? 0 : denied.count(), registry.getMetersAsString());
+        SpanData span = spans.getFinishedSpanItems().stream().filter(s -> s.getKind() == SpanKind.SERVER)
+            .findFirst().orElseThrow();
+        assertEquals("meshwork.test.Echo/Who", span.getName());
+        assertEquals(io.opentelemetry.api.trace.StatusCode.ERROR, span.getStatus().getStatusCode());
+        assertTrue(pay.handlerSpans.isEmpty(), "the handler never ran");
+      }
+    }
+  }
+
   private void assertRetriedCallTrace(Span root, TelemetryServer flaky) {
     String traceId = root.getSpanContext().getTraceId();
     await("server spans exported", () -> ofTrace(traceId, SpanKind.SERVER).size() == 2, 5_000);

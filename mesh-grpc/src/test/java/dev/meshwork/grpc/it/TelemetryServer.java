@@ -37,6 +37,7 @@ final class TelemetryServer implements AutoCloseable {
       Metadata.Key.of("grpc-previous-rpc-attempts", Metadata.ASCII_STRING_MARSHALLER);
 
   final String name;
+  final int port;
   /** Calls whose stream closed (counted after the telemetry tracer recorded them). */
   final AtomicLong closed = new AtomicLong();
   /** The span context current in the handler, per handled call. */
@@ -47,7 +48,6 @@ final class TelemetryServer implements AutoCloseable {
   TelemetryServer(String controlPlane, String service, String name, Mode mode,
       java.util.function.Function<MeshSettings, MeshTelemetry> telemetry) throws IOException {
     this.name = name;
-    int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
