@@ -173,6 +173,47 @@ class GrpcTelemetryIT {
   }
 
   @Test
+  void callRefusedByTheLocalRateLimit_isFlaggedRL_andNeverReachesTheServer() throws Exception {
+    try (MeshFixture mesh = new MeshFixture(tmp);
+        TelemetryServer limited = server(mesh, "limited", Mode.OK)) {
+      mesh.applyConfig("vs.yaml", """
+          apiVersion: networking.istio.io/v1
+          kind: VirtualService
+          metadata:
+            name: limited
+            annotations:
+              ratelimit.meshwork.dev/local: "1/60s"
+          spec:
+            hosts: [limited]
+            http:
+            - route:
+              - destination: {host: limited}
+          """);
+      mesh.awaitServedBy(mesh.channel("limited"), Map.of(), "limited-1|null"); // another mesh, its own bucket
+      try (Mesh client = Mesh.start(mesh.clientSettings("productpage"),
+          MeshOptions.DEFAULTS.withMeterRegistry(registry).withTelemetry(options))) {
+        ManagedChannel ch = MeshChannels.forService(client, "limited");
+        Map<String, Integer> outcomes;
+        try {
+          outcomes = MeshFixture.distribution(ch, Map.of(), 5);
+        } finally {
+          ch.shutdownNow();
+        }
+        long ok = outcomes.getOrDefault("limited-1|null", 0);
+        long refused = outcomes.getOrDefault("ERROR:UNAVAILABLE", 0);
+        assertTrue(ok + refused == 5 && refused >= 3, "1 token a minute: " + outcomes);
+        Map<String, Long> source = new TreeMap<>(istioCounts());
+        source.keySet().removeIf(k -> !k.startsWith("source "));
+        Map<String, Long> expected = new TreeMap<>(Map.of("source limited 14 flags=RL", refused));
+        if (ok > 0) {
+          expected.put("source limited 0 flags=-", ok);
+        }
+        assertEquals(expected, source);
+      }
+    }
+  }
+
+  @Test
   void callRefusedByRbac_beforeAnyInterceptor_isStillRecordedByTheServer() throws Exception {
     try (MeshFixture mesh = new MeshFixture(tmp)) {
       mesh.applyConfig("authz.yaml", """
