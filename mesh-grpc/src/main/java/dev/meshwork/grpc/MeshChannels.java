@@ -1,6 +1,8 @@
 package dev.meshwork.grpc;
 
 import dev.meshwork.core.MeshSettings;
+import dev.meshwork.core.engine.Mesh;
+import dev.meshwork.grpc.internal.ClientTelemetryInterceptor;
 import dev.meshwork.grpc.internal.LeasedChannel;
 import dev.meshwork.grpc.internal.MeshXdsClients;
 import dev.meshwork.grpc.internal.RateLimitInterceptor;
@@ -24,6 +26,13 @@ import java.util.function.Consumer;
  * equal settings share one xDS client (one ADS stream). Local rate limits, which grpc-xds does not
  * implement, are applied by mesh-core's engine (a second, shared stream to the same control plane)
  * and fail a call with UNAVAILABLE before anything is sent.
+ *
+ * <p>Telemetry (see {@link dev.meshwork.core.telemetry.MeshTelemetry}): every call gets a logical
+ * CLIENT span, one child span per attempt grpc-xds makes (its retries included), W3C
+ * {@code traceparent}/{@code tracestate}/{@code baggage} in each attempt's metadata, request
+ * metrics and, when enabled, an access log line. Channels from settings use the shared mesh's
+ * default telemetry (Micrometer's global registry, OpenTelemetry names, global OpenTelemetry);
+ * pass your own {@link Mesh} to choose. Disabled telemetry installs nothing.
  *
  * <p>Thread-safe. Channels are the caller's to shut down; shutting down the last channel of a
  * settings closes its xDS client.
@@ -56,28 +65,56 @@ public final class MeshChannels {
   public static ManagedChannel forService(MeshSettings settings, String service, ChannelCredentials credentials,
       Consumer<ManagedChannelBuilder<?>> customizer) {
     Objects.requireNonNull(settings, "settings");
-    Objects.requireNonNull(customizer, "customizer");
-    if (service == null || service.isBlank() || service.contains("/")) {
-      throw new IllegalArgumentException("service: \"" + service + "\" (expected: a service host name such as reviews)");
-    }
+    checkService(service);
     SharedMeshes.Lease mesh = SharedMeshes.acquire(settings);
-    MeshXdsClients.Lease lease;
     try {
-      lease = MeshXdsClients.acquire(settings,
-          mesh.mesh().identity().map(MeshIdentity::certificateDirectory).orElse(null));
+      return build(mesh.mesh(), mesh, service, credentials, customizer);
     } catch (RuntimeException e) {
       mesh.release();
       throw e;
     }
+  }
+
+  /**
+   * A channel to {@code service} on the caller's {@code mesh}, with {@link #meshCredentials()}:
+   * its telemetry options (meter registry, metric names, OpenTelemetry, access log), identity and
+   * rate limits apply. The mesh is not closed with the channel and must outlive it.
+   */
+  public static ManagedChannel forService(Mesh mesh, String service) {
+    return forService(mesh, service, meshCredentials(), b -> {});
+  }
+
+  /** As {@link #forService(Mesh, String)}, with the given credentials and builder customizer. */
+  public static ManagedChannel forService(Mesh mesh, String service, ChannelCredentials credentials,
+      Consumer<ManagedChannelBuilder<?>> customizer) {
+    Objects.requireNonNull(mesh, "mesh");
+    checkService(service);
+    return build(mesh, null, service, credentials, customizer);
+  }
+
+  private static void checkService(String service) {
+    if (service == null || service.isBlank() || service.contains("/")) {
+      throw new IllegalArgumentException("service: \"" + service + "\" (expected: a service host name such as reviews)");
+    }
+  }
+
+  private static ManagedChannel build(Mesh mesh, SharedMeshes.Lease shared, String service,
+      ChannelCredentials credentials, Consumer<ManagedChannelBuilder<?>> customizer) {
+    Objects.requireNonNull(customizer, "customizer");
+    MeshXdsClients.Lease lease = MeshXdsClients.acquire(mesh.settings(),
+        mesh.identity().map(MeshIdentity::certificateDirectory).orElse(null));
     try {
       ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder("xds:///" + service, credentials)
           .setNameResolverArg(XdsNameResolverProvider.XDS_CLIENT_SUPPLIER, lease::client)
-          .intercept(new RateLimitInterceptor(mesh.mesh(), service));
+          .intercept(new RateLimitInterceptor(mesh, service));
+      if (mesh.telemetry().enabled()) {
+        // added after the rate limiter, so it runs before it and sees (and flags) its refusals
+        builder.intercept(new ClientTelemetryInterceptor(mesh.telemetry(), service));
+      }
       customizer.accept(builder);
-      return new LeasedChannel(builder.build(), lease, mesh);
+      return new LeasedChannel(builder.build(), lease, shared);
     } catch (RuntimeException e) {
       lease.release();
-      mesh.release();
       throw e;
     }
   }

@@ -6,14 +6,16 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 
 /** One attempt of a {@link ClientObservation}: a child CLIENT span whose context travels with the request. */
 public class AttemptObservation {
-  static final AttemptObservation NOOP = new AttemptObservation(Span.getInvalid(), 0, "");
+  static final AttemptObservation NOOP = new AttemptObservation(Span.getInvalid(), Context.root(), 0, "");
 
   private final Span span;
+  private final Context callContext;
   private final int number;
   private final String protocol;
 
-  AttemptObservation(Span span, int number, String protocol) {
+  AttemptObservation(Span span, Context callContext, int number, String protocol) {
     this.span = span;
+    this.callContext = callContext;
     this.number = number;
     this.protocol = protocol;
   }
@@ -23,10 +25,14 @@ public class AttemptObservation {
     return number;
   }
 
-  /** Writes this attempt's trace context and the current baggage into the outgoing request. */
+  /**
+   * Writes this attempt's trace context and the logical call's baggage (the caller's, when the call
+   * started) into the outgoing request. Safe on any thread: transports that send attempts from
+   * their own threads (gRPC retries) need not make anything current.
+   */
   public <C> void inject(C carrier, TextMapSetter<C> setter) {
     if (this != NOOP) {
-      MeshTelemetry.PROPAGATOR.inject(Context.current().with(span), carrier, setter);
+      MeshTelemetry.PROPAGATOR.inject(callContext.with(span), carrier, setter);
     }
   }
 

@@ -109,7 +109,8 @@ public class ClientObservation {
       span.setAttribute(CLUSTER, cluster);
       span.setAttribute(SUBSET, subsetOf(cluster));
     }
-    return new AttemptObservation(Spans.attempt(telemetry.tracer(), this, n, clusterName, endpoint, context), n, protocol);
+    return new AttemptObservation(Spans.attempt(telemetry.tracer(), this, n, clusterName, endpoint, context), context, n,
+        protocol);
   }
 
   /**

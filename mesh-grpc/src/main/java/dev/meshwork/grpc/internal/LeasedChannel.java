@@ -7,12 +7,13 @@ import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import java.util.concurrent.TimeUnit;
 
-/** A channel that gives its xDS client and mesh references back when it is shut down. */
+/** A channel that gives its xDS client and (shared) mesh references back when it is shut down. */
 public final class LeasedChannel extends ManagedChannel {
   private final ManagedChannel delegate;
   private final MeshXdsClients.Lease lease;
   private final SharedMeshes.Lease mesh;
 
+  /** {@code mesh} is null for a channel on the caller's own mesh. */
   public LeasedChannel(ManagedChannel delegate, MeshXdsClients.Lease lease, SharedMeshes.Lease mesh) {
     this.delegate = delegate;
     this.lease = lease;
@@ -23,7 +24,9 @@ public final class LeasedChannel extends ManagedChannel {
   public ManagedChannel shutdown() {
     delegate.shutdown();
     lease.release();
-    mesh.release();
+    if (mesh != null) {
+      mesh.release();
+    }
     return this;
   }
 
@@ -31,7 +34,9 @@ public final class LeasedChannel extends ManagedChannel {
   public ManagedChannel shutdownNow() {
     delegate.shutdownNow();
     lease.release();
-    mesh.release();
+    if (mesh != null) {
+      mesh.release();
+    }
     return this;
   }
 

@@ -15,7 +15,8 @@ import io.grpc.Status;
 /**
  * Local rate limiting for gRPC calls, which grpc-xds does not implement: before a call starts,
  * the route it matches (method path, headers) takes a token from its bucket; an empty bucket fails
- * the call with UNAVAILABLE, as Envoy's 429 reaches a gRPC client, and nothing is sent.
+ * the call with UNAVAILABLE, as Envoy's 429 reaches a gRPC client, and nothing is sent. With
+ * telemetry on, the refused call carries Envoy's response flag {@code RL}.
  */
 public final class RateLimitInterceptor implements ClientInterceptor {
   private final Mesh mesh;
@@ -38,6 +39,10 @@ public final class RateLimitInterceptor implements ClientInterceptor {
           mesh.admit(service, new GrpcRequest(method.getFullMethodName(), headers));
         } catch (MeshRejectedException e) {
           rejected = true;
+          CallTelemetry telemetry = options.getOption(ClientTelemetryInterceptor.CALL);
+          if (telemetry != null) {
+            telemetry.flag("RL");
+          }
           listener.onClose(Status.UNAVAILABLE.withDescription(e.getMessage()), new Metadata());
           return;
         }
