@@ -240,4 +240,39 @@ class HttpTelemetryIT {
     assertEquals(200L, attempts.get(1).getAttributes().get(AttributeKey.longKey("http.response.status_code")));
     assertEquals(StatusCode.UNSET, attempts.get(1).getStatus().getStatusCode());
   }
+
+  @Test
+  void rateLimitedCalls_flaggedRL_andCounted() {
+    mesh.upstream("limited", "limited-1", Map.of());
+    mesh.apply("limited.yaml", """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata:
+          name: limited
+          annotations:
+            ratelimit.meshwork.dev/local: "1/60s"
+        spec:
+          hosts: [limited]
+          http:
+          - name: limited-all
+            route:
+            - destination: {host: limited}
+        """);
+    int rejected = 0;
+    for (int i = 0; i < 5; i++) {
+      HttpMesh.Outcome o = HttpMesh.call(client, "http://limited/x");
+      if (!o.ok()) {
+        assertTrue(o.failure() instanceof dev.meshwork.core.engine.MeshRejectedException, String.valueOf(o));
+        rejected++;
+      }
+    }
+    assertEquals(4, rejected, "a bucket of one token for a minute");
+    assertEquals(4, simple.get("meshwork.rate.limited").tags("destination", "limited", "route", "limited-all")
+        .counter().count());
+    assertEquals(4, otelCount("limited", "0", "false", "RL"));
+    assertEquals("MeshRejectedException", simple.get("http.client.request.duration")
+        .tags("mesh.destination", "limited", "mesh.response_flags", "RL").timer().getId().getTag("error.type"));
+    assertEquals(4, istioCount("limited", "unknown", "429", "RL"), "Envoy's local reply code for RL");
+    assertEquals(1, istioCount("limited", "unknown", "200", "-"));
+  }
 }
