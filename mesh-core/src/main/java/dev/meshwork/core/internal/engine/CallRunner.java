@@ -158,10 +158,9 @@ final class CallRunner {
         if (cluster.outlier() != null) {
           cluster.outlier().onResult(a, outcome);
         }
-        boolean retriable = retry.retriable(outcome, req.method(), false);
-        boolean again = retries < retry.numRetries() && attempt.replayable() && retriable
-            && System.nanoTime() < deadline;
-        if (!again && retriable && retries > 0 && retries >= retry.numRetries()) {
+        boolean again = retries < retry.numRetries() && attempt.replayable()
+            && retry.retriable(outcome, req.method(), false) && System.nanoTime() < deadline;
+        if (!again && retries > 0 && retries >= retry.numRetries() && retry.retriable(outcome, req.method(), false)) {
           obs.flag("URX"); // Envoy: the retry limit was reached on a retriable result
         }
         if (again) {
