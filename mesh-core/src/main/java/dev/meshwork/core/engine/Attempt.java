@@ -1,5 +1,6 @@
 package dev.meshwork.core.engine;
 
+import dev.meshwork.core.telemetry.AttemptObservation;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -18,6 +19,17 @@ public interface Attempt<R> {
    */
   R send(Upstream upstream, Duration timeout) throws IOException;
 
+  /**
+   * As {@link #send(Upstream, Duration)}, for an attempt the mesh observes: transports that can
+   * carry headers write {@code observation}'s trace context into this attempt's request with
+   * {@link AttemptObservation#inject} (W3C {@code traceparent} naming the attempt's span). The
+   * engine starts and ends the observation; the transport must not end it. This is what the engine
+   * calls; the default ignores the observation.
+   */
+  default R send(Upstream upstream, Duration timeout, AttemptObservation observation) throws IOException {
+    return send(upstream, timeout);
+  }
+
   /** HTTP status of a response (for a gRPC transport, the status mapped as Envoy maps it). */
   int status(R response);
 
@@ -27,7 +39,11 @@ public interface Attempt<R> {
   /** A response the mesh makes itself, e.g. an injected fault abort. */
   R synthesize(int httpStatus, String reason);
 
-  /** Sends a copy to {@code upstream} and ignores the answer (request mirroring). */
+  /**
+   * Sends a copy to {@code upstream} and ignores the answer (request mirroring). Mirrors are not
+   * observed: no attempt span, no request metrics (Envoy's shadows are not in the caller's stats
+   * either); the copy carries the caller's own headers only.
+   */
   default void mirror(Upstream upstream) {}
 
   /** Whether the request can be sent more than once (its body can be replayed). */

@@ -2,6 +2,7 @@ package dev.meshwork.core.engine;
 
 import dev.meshwork.core.identity.IdentityOptions;
 import dev.meshwork.core.identity.MeshIdentity;
+import dev.meshwork.core.telemetry.ClientObservation;
 import dev.meshwork.core.telemetry.MeshTelemetry;
 
 import dev.meshwork.core.MeshSettings;
@@ -82,7 +83,9 @@ public final class Mesh implements AutoCloseable {
   }
 
   /**
-   * Runs one call to a mesh service: route, policies, endpoint selection, retries.
+   * Runs one call to a mesh service: route, policies, endpoint selection, retries. Observed as an
+   * {@code http} client call (method and path of {@code request}); see
+   * {@link #call(String, MeshRequest, Attempt, ClientObservation)}.
    *
    * @param host the service as the caller wrote it ({@code reviews} or {@code reviews:9080})
    * @return the response of the attempt that settled the call, or a synthesized one (fault abort)
@@ -91,7 +94,33 @@ public final class Mesh implements AutoCloseable {
    * @throws IOException the last attempt's own failure when retries could not help
    */
   public <R> R call(String host, MeshRequest request, Attempt<R> attempt) throws IOException {
-    return engine.call(host, request, attempt);
+    ClientObservation observation = ClientObservation.noop();
+    if (telemetry.enabled()) {
+      String q = request.query();
+      observation = telemetry.startClient("http", stripPort(host), request.method(),
+          q == null ? request.path() : request.path() + "?" + q);
+    }
+    return engine.call(host, request, attempt, observation);
+  }
+
+  /**
+   * As {@link #call(String, MeshRequest, Attempt)}, recorded on an observation the transport
+   * started with {@code telemetry().startClient(...)}. The engine fills it in (route, cluster,
+   * injected faults, Envoy response flags for its own refusals, one
+   * {@link dev.meshwork.core.telemetry.AttemptObservation} per attempt, passed to
+   * {@link Attempt#send(Upstream, java.time.Duration, dev.meshwork.core.telemetry.AttemptObservation)})
+   * and ends it when the call settles: with the returned response's status, or the exception thrown.
+   * The transport must not end it.
+   */
+  public <R> R call(String host, MeshRequest request, Attempt<R> attempt, ClientObservation observation)
+      throws IOException {
+    return engine.call(host, request, attempt, java.util.Objects.requireNonNull(observation, "observation"));
+  }
+
+  /** {@code reviews} for {@code reviews:9080}; IPv6 literals are not service names, so no brackets here. */
+  static String stripPort(String host) {
+    int colon = host.lastIndexOf(':');
+    return colon < 0 ? host : host.substring(0, colon);
   }
 
   /**

@@ -4,20 +4,38 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapSetter;
 
-/** One attempt of a {@link ClientObservation}: a child CLIENT span whose context travels with the request. */
+/**
+ * One attempt of a {@link ClientObservation}: a child CLIENT span whose context travels with the
+ * request. Used by one thread at a time (the one sending the attempt); {@link #end} once.
+ */
 public class AttemptObservation {
   static final AttemptObservation NOOP = new AttemptObservation(Span.getInvalid(), Context.root(), 0, "");
 
   private final Span span;
-  private final Context callContext;
+  private final Context context;
   private final int number;
   private final String protocol;
 
-  AttemptObservation(Span span, Context callContext, int number, String protocol) {
+  AttemptObservation(Span span, Context context, int number, String protocol) {
     this.span = span;
-    this.callContext = callContext;
+    this.context = context;
     this.number = number;
     this.protocol = protocol;
+  }
+
+  /** The shared observation that records and injects nothing. */
+  public static AttemptObservation noop() {
+    return NOOP;
+  }
+
+  /** False for the no-op observation. */
+  public boolean isRecording() {
+    return this != NOOP;
+  }
+
+  /** This attempt's context: its span, under the logical call's span and the caller's baggage. */
+  public Context context() {
+    return context;
   }
 
   /** 1 for the first attempt. */
@@ -26,13 +44,12 @@ public class AttemptObservation {
   }
 
   /**
-   * Writes this attempt's trace context and the logical call's baggage (the caller's, when the call
-   * started) into the outgoing request. Safe on any thread: transports that send attempts from
-   * their own threads (gRPC retries) need not make anything current.
+   * Writes this attempt's trace context ({@code traceparent} naming the attempt's span,
+   * {@code tracestate}) and the baggage current when the call started into the outgoing request.
    */
   public <C> void inject(C carrier, TextMapSetter<C> setter) {
     if (this != NOOP) {
-      MeshTelemetry.PROPAGATOR.inject(callContext.with(span), carrier, setter);
+      MeshTelemetry.PROPAGATOR.inject(context, carrier, setter);
     }
   }
 

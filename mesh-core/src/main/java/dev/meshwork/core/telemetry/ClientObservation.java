@@ -61,6 +61,21 @@ public class ClientObservation {
     active.incrementAndGet();
   }
 
+  /** The shared observation that records nothing (what a disabled {@link MeshTelemetry} hands out). */
+  public static ClientObservation noop() {
+    return NOOP;
+  }
+
+  /** False for the no-op observation: callers may skip work done only to describe the call. */
+  public boolean isRecording() {
+    return telemetry != null;
+  }
+
+  /** The response flags set so far ({@code -} for none). */
+  public String responseFlags() {
+    return flags;
+  }
+
   /** The logical call's context (its span current), for work done on the call's behalf. */
   public Context context() {
     return context;
@@ -109,8 +124,8 @@ public class ClientObservation {
       span.setAttribute(CLUSTER, cluster);
       span.setAttribute(SUBSET, subsetOf(cluster));
     }
-    return new AttemptObservation(Spans.attempt(telemetry.tracer(), this, n, clusterName, endpoint, context), context, n,
-        protocol);
+    Span attempt = Spans.attempt(telemetry.tracer(), this, n, clusterName, endpoint, context);
+    return new AttemptObservation(attempt, context.with(attempt), n, protocol);
   }
 
   /**

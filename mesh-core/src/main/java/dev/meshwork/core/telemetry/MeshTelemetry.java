@@ -11,7 +11,9 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,6 +31,18 @@ public final class MeshTelemetry {
   public static final String SCOPE = "dev.meshwork";
   static final TextMapPropagator PROPAGATOR = TextMapPropagator.composite(
       W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
+
+  private static final TextMapGetter<Function<String, String>> HEADER_LOOKUP = new TextMapGetter<>() {
+    @Override
+    public Iterable<String> keys(Function<String, String> carrier) {
+      return List.of(); // W3C propagators only look names up
+    }
+
+    @Override
+    public String get(Function<String, String> carrier, String key) {
+      return carrier == null ? null : carrier.apply(key);
+    }
+  };
 
   final MeshSettings settings;
   final TelemetryOptions options;
@@ -82,6 +96,18 @@ public final class MeshTelemetry {
     }
     Context parent = PROPAGATOR.extract(Context.root(), carrier, getter);
     return new ServerObservation(this, protocol, method, target, parent, peerPrincipal);
+  }
+
+  /**
+   * Starts an inbound HTTP call, reading the caller's trace context through a header lookup (for a
+   * servlet filter: {@code request::getHeader}).
+   *
+   * @param header a request header's value by (case-insensitive) name, null when absent
+   * @param peerPrincipal the caller's SPIFFE ID, null for a plaintext or anonymous caller
+   */
+  public ServerObservation startServer(String method, String target, Function<String, String> header,
+      String peerPrincipal) {
+    return startServer("http", method, target, header, HEADER_LOOKUP, peerPrincipal);
   }
 
   /** The propagator transports use: W3C trace context and baggage. */

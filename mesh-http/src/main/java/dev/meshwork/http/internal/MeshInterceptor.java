@@ -2,6 +2,7 @@ package dev.meshwork.http.internal;
 
 import com.google.common.net.InetAddresses;
 import dev.meshwork.core.engine.Mesh;
+import dev.meshwork.core.telemetry.ClientObservation;
 import java.io.IOException;
 import java.util.function.Supplier;
 import okhttp3.HttpUrl;
@@ -12,7 +13,9 @@ import okhttp3.Response;
 
 /**
  * Routes requests whose host is a mesh service through the engine; every other request passes
- * through untouched. Must be the last application interceptor: mesh calls are completed here and
+ * through untouched. Mesh calls are observed (metrics, a client span with one child span per
+ * attempt, the access log) as the mesh's telemetry options say; each attempt carries W3C
+ * {@code traceparent}/{@code tracestate}/{@code baggage} headers naming its own span. Must be the last application interceptor: mesh calls are completed here and
  * do not continue down the chain.
  */
 public final class MeshInterceptor implements Interceptor {
@@ -40,7 +43,15 @@ public final class MeshInterceptor implements Interceptor {
     if (!mesh.isMeshService(service)) {
       return chain.proceed(request);
     }
-    return mesh.call(service, new OkHttpMeshRequest(request), new OkHttpAttempt(clients(), request, chain.call()));
+    ClientObservation observation = ClientObservation.noop();
+    if (mesh.telemetry().enabled()) {
+      String query = url.encodedQuery();
+      observation = mesh.telemetry().startClient("http", url.host(), request.method(),
+          query == null ? url.encodedPath() : url.encodedPath() + "?" + query);
+    }
+    // The engine ends the observation; each attempt's span context goes out in its own headers.
+    return mesh.call(service, new OkHttpMeshRequest(request), new OkHttpAttempt(clients(), request, chain.call()),
+        observation);
   }
 
   private MeshTlsClients clients() {

@@ -2,6 +2,8 @@ package dev.meshwork.http.internal;
 
 import dev.meshwork.core.engine.Attempt;
 import dev.meshwork.core.engine.Upstream;
+import dev.meshwork.core.telemetry.AttemptObservation;
+import io.opentelemetry.context.propagation.TextMapSetter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One request's attempts: each goes to the picked endpoint's address as its own OkHttp call (so a
  * per-try timeout is exact and cancels the attempt), with the service name kept in {@code Host}.
- * Connection pooling and HTTP/2 stay OkHttp's: all attempts share the client's pool.
+ * Connection pooling and HTTP/2 stay OkHttp's: all attempts share the client's pool. An observed
+ * attempt's trace context goes out as W3C headers on that attempt's request; mirrors are sent
+ * unobserved with the caller's headers only (no span of their own: they are not part of the call).
  */
 final class OkHttpAttempt implements Attempt<Response> {
   private static final Logger log = LoggerFactory.getLogger(OkHttpAttempt.class);
@@ -34,12 +38,28 @@ final class OkHttpAttempt implements Attempt<Response> {
     this.outer = outer;
   }
 
+  /** Sets each propagated field as a header, replacing any the application set. */
+  private static final TextMapSetter<Request.Builder> HEADERS = (b, name, value) -> {
+    if (b != null) {
+      b.header(name, value);
+    }
+  };
+
   @Override
   public Response send(Upstream upstream, Duration timeout) throws IOException {
+    return send(upstream, timeout, AttemptObservation.noop());
+  }
+
+  @Override
+  public Response send(Upstream upstream, Duration timeout, AttemptObservation observation) throws IOException {
     if (outer.isCanceled()) {
       throw new IOException("Canceled");
     }
-    Call call = raw.forUpstream(upstream).newCall(to(upstream, hostHeader()));
+    Request.Builder request = to(upstream, hostHeader());
+    if (observation.isRecording()) {
+      observation.inject(request, HEADERS);
+    }
+    Call call = raw.forUpstream(upstream).newCall(request.build());
     if (!timeout.isZero()) {
       call.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -79,7 +99,7 @@ final class OkHttpAttempt implements Attempt<Response> {
       log.debug("mirror to {} not sent: {}", upstream, e.getMessage());
       return;
     }
-    client.newCall(to(upstream, hostHeader() + "-shadow")).enqueue(new Callback() {
+    client.newCall(to(upstream, hostHeader() + "-shadow").build()).enqueue(new Callback() {
       @Override
       public void onFailure(Call call, IOException e) {
         log.debug("mirror to {} failed: {}", upstream, e.toString());
@@ -106,9 +126,9 @@ final class OkHttpAttempt implements Attempt<Response> {
     return u.port() == HttpUrl.defaultPort(u.scheme()) ? u.host() : u.host() + ":" + u.port();
   }
 
-  private Request to(Upstream upstream, String host) {
+  private Request.Builder to(Upstream upstream, String host) {
     HttpUrl url = original.url().newBuilder().scheme(upstream.tls() == null ? "http" : "https")
         .host(upstream.ip()).port(upstream.port()).build();
-    return original.newBuilder().url(url).header("Host", host).build();
+    return original.newBuilder().url(url).header("Host", host);
   }
 }

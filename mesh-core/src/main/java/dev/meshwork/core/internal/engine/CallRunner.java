@@ -12,6 +12,9 @@ import dev.meshwork.core.internal.policy.ClusterCircuitBreaker;
 import dev.meshwork.core.internal.policy.FaultDecision;
 import dev.meshwork.core.internal.policy.RetryPolicy;
 import dev.meshwork.core.internal.route.RouteSelection;
+import dev.meshwork.core.internal.telemetry.StatusCodes;
+import dev.meshwork.core.telemetry.AttemptObservation;
+import dev.meshwork.core.telemetry.ClientObservation;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -30,23 +33,31 @@ import java.util.random.RandomGenerator;
 final class CallRunner {
   private CallRunner() {}
 
+  /**
+   * @param obs the call's observation: route, faults, attempts and retry flags are recorded on it
+   *     (the caller ends it)
+   */
   static <R> R run(String host, ServiceTable.State svc, ClusterTable clusters, long deadlineNanos, MeshRequest req,
-      Attempt<R> attempt) throws IOException {
+      Attempt<R> attempt, ClientObservation obs, MeshMetrics metrics) throws IOException {
     RandomGenerator random = ThreadLocalRandom.current();
     RouteSelection sel = svc.router().select(host, req, random.nextLong() & Long.MAX_VALUE);
     if (sel == null) {
       throw new MeshRejectedException(Kind.NO_ROUTE, "no route for " + req.method() + " " + req.path() + " on " + host);
     }
+    obs.route(sel.route().name(), sel.cluster());
     RoutePolicies policies = svc.policies(sel);
     if (policies.rateLimiter() != null && !policies.rateLimiter().tryAcquire(random)) {
+      metrics.rateLimited(host, sel.route().name());
       throw policies.rateLimiter().rejection();
     }
     if (policies.fault() != null) {
       FaultDecision fault = policies.fault().decide(req, random);
       if (fault.hasDelay()) {
+        obs.fault("delay");
         sleep(fault.delay().toNanos());
       }
       if (fault.hasAbort()) {
+        obs.fault("abort");
         int status = fault.abortHttpStatus() > 0 ? fault.abortHttpStatus() : 503;
         return attempt.synthesize(status, "fault filter abort");
       }
@@ -66,16 +77,21 @@ final class CallRunner {
       deadlineNanos = Long.MAX_VALUE;
     }
     // The permit counts the request as active, once, for max_requests and the retry budget alike.
-    ClusterCircuitBreaker.Permit permit = cluster.breaker().acquire();
+    ClusterCircuitBreaker.Permit permit = cluster.breaker().tryAcquire();
+    if (permit == null) {
+      metrics.circuitOpen(host, cluster.config().name());
+      throw new MeshRejectedException(Kind.CIRCUIT_OPEN, cluster.breaker().openMessage());
+    }
     try {
-      return attempts(sel, policies.retry(), cluster, permit, deadlineNanos, req, attempt, random);
+      return attempts(host, sel, policies.retry(), cluster, permit, deadlineNanos, req, attempt, random, obs, metrics);
     } finally {
       permit.close();
     }
   }
 
   /** The rate limit alone (transports that route themselves). */
-  static void admit(String host, ServiceTable.State svc, MeshRequest req) throws MeshRejectedException {
+  static void admit(String host, ServiceTable.State svc, MeshRequest req, MeshMetrics metrics)
+      throws MeshRejectedException {
     RandomGenerator random = ThreadLocalRandom.current();
     RouteSelection sel = svc.router().select(host, req, random.nextLong() & Long.MAX_VALUE);
     if (sel == null) {
@@ -83,13 +99,15 @@ final class CallRunner {
     }
     RoutePolicies policies = svc.policies(sel);
     if (policies.rateLimiter() != null && !policies.rateLimiter().tryAcquire(random)) {
+      metrics.rateLimited(host, sel.route().name());
       throw policies.rateLimiter().rejection();
     }
   }
 
-  private static <R> R attempts(RouteSelection sel, RetryPolicy retry, ClusterState cluster,
-      ClusterCircuitBreaker.Permit permit, long deadline, MeshRequest req, Attempt<R> attempt, RandomGenerator random)
-      throws IOException {
+  private static <R> R attempts(String host, RouteSelection sel, RetryPolicy retry, ClusterState cluster,
+      ClusterCircuitBreaker.Permit permit, long deadline, MeshRequest req, Attempt<R> attempt, RandomGenerator random,
+      ClientObservation obs, MeshMetrics metrics) throws IOException {
+    String clusterName = cluster.config().name();
     long hash = HashKeys.compute(sel.route().action().hashPolicies(), req);
     boolean previousHosts = sel.route().action().retry() != null && sel.route().action().retry().previousHosts();
     Set<ClusterModel.Address> tried = null;
@@ -108,9 +126,12 @@ final class CallRunner {
         R response = null;
         IOException failure = null;
         AttemptOutcome outcome;
+        Upstream upstream = new Upstream(clusterName, a.ip(), a.port(), cluster.config().tls());
+        AttemptObservation tryObs = obs.isRecording() ? obs.attempt(clusterName, upstream.hostPort())
+            : AttemptObservation.noop();
         cluster.active().begin(a);
         try {
-          response = attempt.send(new Upstream(cluster.config().name(), a.ip(), a.port(), cluster.config().tls()), timeout);
+          response = attempt.send(upstream, timeout, tryObs);
           outcome = AttemptOutcome.http(attempt.status(response));
         } catch (ConnectException e) {
           failure = e;
@@ -121,6 +142,9 @@ final class CallRunner {
         } catch (IOException e) {
           failure = e;
           outcome = AttemptOutcome.reset();
+        } catch (RuntimeException | Error e) {
+          tryObs.end(StatusCodes.of(0), e);
+          throw e;
         } finally {
           cluster.active().end(a);
           if (retryPermit != null) {
@@ -128,14 +152,22 @@ final class CallRunner {
             retryPermit = null;
           }
         }
+        if (tryObs != AttemptObservation.noop()) {
+          tryObs.end(StatusCodes.of(response == null ? 0 : attempt.status(response)), failure);
+        }
         if (cluster.outlier() != null) {
           cluster.outlier().onResult(a, outcome);
         }
         boolean again = retries < retry.numRetries() && attempt.replayable()
             && retry.retriable(outcome, req.method(), false) && System.nanoTime() < deadline;
+        if (!again && retries > 0 && retries >= retry.numRetries() && retry.retriable(outcome, req.method(), false)) {
+          obs.flag("URX"); // Envoy: the retry limit was reached on a retriable result
+        }
         if (again) {
           retryPermit = cluster.breaker().tryAcquireRetry();
           if (retryPermit == null) {
+            metrics.retryBudgetExhausted(host, clusterName);
+            obs.flag("URX");
             if (failure != null) {
               MeshRejectedException e = new MeshRejectedException(Kind.RETRY_BUDGET_EXHAUSTED,
                   cluster.breaker().retryBudget().exhaustedMessage() + " (last attempt: " + failure + ")");
@@ -148,6 +180,7 @@ final class CallRunner {
             attempt.discard(response);
           }
           retries++;
+          metrics.retry(host, clusterName);
           if (previousHosts) {
             if (tried == null) {
               tried = new HashSet<>();

@@ -30,17 +30,28 @@ final class ClusterTable {
   private final ClusterModel.Locality own;
   private final java.util.function.LongSupplier nanoClock;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private final MeshMetrics metrics;
 
   ClusterTable(XdsClient xds, ClusterModel.Locality own, java.util.function.LongSupplier nanoClock) {
+    this(xds, own, nanoClock, null);
+  }
+
+  /** @param metrics where per-cluster outlier meters go; null for none */
+  ClusterTable(XdsClient xds, ClusterModel.Locality own, java.util.function.LongSupplier nanoClock,
+      MeshMetrics metrics) {
     this.xds = xds;
     this.own = own;
     this.nanoClock = nanoClock;
+    this.metrics = metrics;
   }
 
   /** The entry for a cluster, subscribing on first use. */
   Entry entry(String name) {
     return entries.computeIfAbsent(name, n -> {
       Entry e = new Entry(n);
+      if (metrics != null) {
+        e.registerMeters(metrics);
+      }
       xds.watch(TypeUrls.CLUSTER, n, e.clusterWatcher);
       return e;
     });
@@ -57,7 +68,7 @@ final class ClusterTable {
     private String edsName;
     private ActiveRequests active = new ActiveRequests();
     private ClusterCircuitBreaker breaker;
-    private OutlierDetector outlier;
+    private volatile OutlierDetector outlier; // volatile: read by the ejections meter
     private final ResourceWatcher<ClusterModel.Endpoints> endpointWatcher = new ResourceWatcher<>() {
       @Override
       public void onChanged(ClusterModel.Endpoints e) {
@@ -82,6 +93,9 @@ final class ClusterTable {
         if (!c.equals(config)) {
           // New thresholds or outlier settings start fresh counters, as in Envoy.
           breaker = ClusterCircuitBreaker.of(c);
+          if (outlier != null) {
+            retiredEjections += outlier.ejections();
+          }
           outlier = c.outlier() == null ? null : new OutlierDetector(c.outlier(), nanoClock, () -> {});
         }
         config = c;
@@ -117,8 +131,29 @@ final class ClusterTable {
       }
     };
 
+    private volatile long retiredEjections; // ejections of detectors replaced by new config
+
     Entry(String name) {
       this.name = name;
+    }
+
+    /** {@code meshwork.outlier.ejections} (counter) and {@code meshwork.outlier.ejected} (gauge), tag cluster. */
+    void registerMeters(MeshMetrics m) {
+      m.track(io.micrometer.core.instrument.FunctionCounter.builder(MeshMetrics.EJECTIONS, this, Entry::ejections)
+          .description("Endpoints ejected by outlier detection").tag("cluster", name).register(m.registry()));
+      m.track(io.micrometer.core.instrument.Gauge.builder(MeshMetrics.EJECTED, this, Entry::ejectedNow)
+          .description("Endpoints currently ejected by outlier detection").tag("cluster", name)
+          .register(m.registry()));
+    }
+
+    private double ejections() {
+      OutlierDetector o = outlier;
+      return retiredEjections + (o == null ? 0 : o.ejections());
+    }
+
+    private double ejectedNow() {
+      ClusterState s = state;
+      return s == null || s.outlier() == null ? 0 : s.outlier().ejected().size();
     }
 
     private void rebuild() {

@@ -13,6 +13,9 @@ import dev.meshwork.core.internal.model.parse.RouteConfigParser;
 import dev.meshwork.core.internal.xds.ResourceParser;
 import dev.meshwork.core.internal.xds.XdsClient;
 import dev.meshwork.core.internal.xds.XdsClientConfig;
+import dev.meshwork.core.internal.xds.XdsMetrics;
+import dev.meshwork.core.internal.telemetry.StatusCodes;
+import dev.meshwork.core.telemetry.ClientObservation;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,6 +36,8 @@ public final class MeshEngine implements AutoCloseable {
   private final ServiceTable services;
   private final ClusterTable clusters;
   private final List<io.micrometer.core.instrument.Meter> meters = new java.util.ArrayList<>();
+  private final MeshMetrics metrics;
+  private final XdsMetrics xdsMetrics;
 
   private MeshEngine(MeshSettings settings, MeshOptions options) {
     this.options = options;
@@ -44,10 +49,12 @@ public final class MeshEngine implements AutoCloseable {
     Map<String, ResourceParser<?>> parsers = List.<ResourceParser<?>>of(new ListenerParser(), new RouteConfigParser(),
         new ClusterParser(), new EndpointsParser()).stream()
         .collect(Collectors.toMap(ResourceParser::typeUrl, Function.identity()));
+    this.metrics = new MeshMetrics(options.meterRegistry());
+    this.xdsMetrics = new XdsMetrics(options.meterRegistry(), settings.service());
     this.xds = new XdsClient(new XdsClientConfig(settings, parsers, updates, options.persistDirectory(),
-        Clock.systemUTC(), null, null, null));
+        Clock.systemUTC(), null, null, null), xdsMetrics);
     this.clusters = new ClusterTable(xds, new ClusterModel.Locality(settings.region(), settings.zone(), settings.subZone()),
-        options.nanoClock());
+        options.nanoClock(), metrics);
     this.services = new ServiceTable(xds, clusters, options.nanoClock());
   }
 
@@ -83,7 +90,27 @@ public final class MeshEngine implements AutoCloseable {
     return Boolean.TRUE.equals(resolved) && e.state != null;
   }
 
-  public <R> R call(String host, MeshRequest request, Attempt<R> attempt) throws IOException {
+  /** One call, observed: {@code observation} is ended here with the outcome (see {@code Mesh.call}). */
+  public <R> R call(String host, MeshRequest request, Attempt<R> attempt, ClientObservation observation)
+      throws IOException {
+    R response;
+    try {
+      response = route(host, request, attempt, observation);
+    } catch (IOException | RuntimeException | Error t) {
+      if (observation.isRecording()) {
+        observation.flag(ResponseFlags.of(t, observation.responseFlags()));
+        observation.end(StatusCodes.of(0), t);
+      }
+      throw t;
+    }
+    if (observation.isRecording()) {
+      observation.end(StatusCodes.of(attempt.status(response)), null);
+    }
+    return response;
+  }
+
+  private <R> R route(String host, MeshRequest request, Attempt<R> attempt, ClientObservation observation)
+      throws IOException {
     long deadline = System.nanoTime() + options.lookupTimeout().toNanos();
     ServiceTable.Entry e = services.entry(host);
     ServiceTable.State state = e.state;
@@ -95,13 +122,13 @@ public final class MeshEngine implements AutoCloseable {
       throw new MeshRejectedException(MeshRejectedException.Kind.NO_ROUTE,
           "no route: " + host + " is not a service known to the control plane");
     }
-    return CallRunner.run(host, state, clusters, deadline, request, attempt);
+    return CallRunner.run(host, state, clusters, deadline, request, attempt, observation, metrics);
   }
 
   public void admit(String host, MeshRequest request) throws MeshRejectedException {
     ServiceTable.State state = services.entry(host).state;
     if (state != null) {
-      CallRunner.admit(host, state, request);
+      CallRunner.admit(host, state, request, metrics);
     }
   }
 
@@ -112,6 +139,8 @@ public final class MeshEngine implements AutoCloseable {
   @Override
   public void close() {
     meters.forEach(options.meterRegistry()::remove);
+    metrics.close();
+    xdsMetrics.close();
     xds.close();
     updates.shutdownNow();
     try {

@@ -49,6 +49,7 @@ public final class OutlierDetector {
   private volatile Set<Address> ejected = Set.of();
   private volatile long nextSweepAt;
   private int ejectedCount; // guarded by lock
+  private volatile long ejections; // written under lock
 
   /** A detector without {@code always_eject_one_host} (Envoy's default). */
   public OutlierDetector(ClusterModel.Outlier config, LongSupplier nanoTime, Runnable onEjectionsChanged) {
@@ -160,8 +161,14 @@ public final class OutlierDetector {
       host.backoff++;
     }
     ejectedCount++;
+    ejections = ejections + 1;
     publishEjected(current);
     return true;
+  }
+
+  /** Ejections since this detector was created (monotonic; for metrics). */
+  public long ejections() {
+    return ejections;
   }
 
   /** Whether the endpoint is currently ejected (unknown endpoints are not). */

@@ -75,7 +75,7 @@ public final class RequestMeters {
   private Tags istioTags(CallRecord c) {
     String service = c.destination().contains(".") ? c.destination()
         : c.destination() + "." + c.destinationNamespace() + ".svc.cluster.local";
-    String responseCode = c.grpc() ? (c.errorType().isEmpty() ? "200" : "0") : c.code();
+    String responseCode = c.grpc() ? (c.errorType().isEmpty() ? "200" : "0") : localReplyCode(c.code(), c.flags());
     Tags t = Tags.of(
         "reporter", c.client() ? "source" : "destination",
         "source_workload", c.source(), "source_workload_namespace", c.sourceNamespace(), "source_app", c.source(),
@@ -88,6 +88,23 @@ public final class RequestMeters {
         "grpc_response_status", c.grpc() ? c.code() : "", "response_flags", c.flags(),
         "connection_security_policy", c.client() ? "unknown" : c.mtls() ? "mutual_tls" : "none");
     return endpointTags ? t.and("destination_endpoint", c.endpoint()) : t;
+  }
+
+  /**
+   * A call the mesh refused never had an HTTP status; Envoy would have answered the application with
+   * a local reply, and Istio's dashboards count that code: 404 for NR, 429 for RL, 504 for UT,
+   * 503 for the other flags. Without a flag the code stays as it is ({@code 0}: no response).
+   */
+  static String localReplyCode(String code, String flags) {
+    if (!code.equals("0") || flags.equals("-")) {
+      return code;
+    }
+    return switch (flags) {
+      case "NR" -> "404";
+      case "RL" -> "429";
+      case "UT" -> "504";
+      default -> "503";
+    };
   }
 
   private static String or(String s) {

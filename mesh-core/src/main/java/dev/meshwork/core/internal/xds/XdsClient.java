@@ -67,6 +67,7 @@ public final class XdsClient implements AutoCloseable {
   private final XdsStream.Handler events = new StreamEvents();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Instant staleSince;
+  private final XdsMetrics metrics;
 
   // Confined to ctx.
   private final ResourceStore resources;
@@ -80,6 +81,12 @@ public final class XdsClient implements AutoCloseable {
   private boolean started;
 
   public XdsClient(XdsClientConfig config) {
+    this(config, XdsMetrics.NONE);
+  }
+
+  /** A client counting ACKs, NACKs and connection state in {@code metrics}. */
+  public XdsClient(XdsClientConfig config, XdsMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.config = Objects.requireNonNull(config, "config");
     MeshSettings s = config.settings();
     this.target = s.controlPlane();
@@ -245,10 +252,13 @@ public final class XdsClient implements AutoCloseable {
     }
     ResponseDecoder.Result result = resources.apply(parser, response.getResourcesList());
     String version = result.accepted() ? response.getVersionInfo() : ackedVersions.getOrDefault(typeUrl, "");
+    metrics.connected(true);
     if (result.accepted()) {
+      metrics.ack(typeUrl);
       ackedVersions.put(typeUrl, version);
       log.debug("ACK {} version {} nonce {}", typeUrl, version, response.getNonce());
     } else {
+      metrics.nack(typeUrl);
       log.warn("NACK {} version {} (keeping version '{}'): {}", typeUrl, response.getVersionInfo(), version,
           result.errorDetail());
     }
@@ -274,9 +284,12 @@ public final class XdsClient implements AutoCloseable {
         Set.copyOf(resources.subscribedNames(typeUrl)));
     ResponseDecoder.Result result =
         resources.applyDelta(parser, response.getResourcesList(), response.getRemovedResourcesList());
+    metrics.connected(true);
     if (result.accepted()) {
+      metrics.ack(typeUrl);
       log.debug("ACK {} delta {} nonce {}", typeUrl, response.getSystemVersionInfo(), response.getNonce());
     } else {
+      metrics.nack(typeUrl);
       log.warn("NACK {} delta {} nonce {} (keeping the previous resources): {}", typeUrl,
           response.getSystemVersionInfo(), response.getNonce(), result.errorDetail());
     }
@@ -316,6 +329,7 @@ public final class XdsClient implements AutoCloseable {
 
   private void handleClosed(XdsStream<?, ?> s, Status status) {
     stream = null;
+    metrics.connected(false);
     resources.forEach(ResourceState::cancelTimer);
     if (closed.get()) {
       return;
@@ -351,6 +365,7 @@ public final class XdsClient implements AutoCloseable {
     @Override
     public void onReady(XdsStream<?, ?> s) {
       if (s == stream) {
+        metrics.connected(true);
         resources.typeUrls().forEach(resources::startTimers);
       }
     }

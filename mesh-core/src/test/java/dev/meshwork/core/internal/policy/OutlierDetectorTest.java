@@ -50,6 +50,7 @@ class OutlierDetectorTest {
     assertFalse(d.isEjected(B));
     assertEquals(Set.of(A), d.ejected());
     assertEquals(1, changes.get());
+    assertEquals(1, d.ejections(), "the ejection counter behind meshwork.outlier.ejections");
   }
 
   @Test
