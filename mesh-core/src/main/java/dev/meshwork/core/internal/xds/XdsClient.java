@@ -67,6 +67,19 @@ public final class XdsClient implements AutoCloseable {
   private final XdsStream.Handler events = new StreamEvents();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Instant staleSince;
+  /** Set when the stream is ready and on each response, cleared when it closes. */
+  private volatile boolean connected;
+  /** The last NACK per type URL, removed when a later response of that type is accepted. */
+  private final Map<String, Nack> lastNacks = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * A rejected response, for monitoring.
+   *
+   * @param version the version (SotW) or system version (delta) that was rejected
+   * @param detail the error detail sent back to the control plane
+   * @param at when it was rejected
+   */
+  public record Nack(String version, String detail, Instant at) {}
 
   // Confined to ctx.
   private final ResourceStore resources;
@@ -132,6 +145,25 @@ public final class XdsClient implements AutoCloseable {
       resources.remove(typeUrl, name);
       sendSubscription(typeUrl);
     });
+  }
+
+  /** Whether the ADS stream to the control plane is open (ready or answered). */
+  public boolean connected() {
+    return connected;
+  }
+
+  /** The last NACK per type URL that no later accepted response of the type superseded. */
+  public Map<String, Nack> lastNacks() {
+    return Map.copyOf(lastNacks);
+  }
+
+  private void recordOutcome(String typeUrl, boolean accepted, String version, String detail) {
+    connected = true;
+    if (accepted) {
+      lastNacks.remove(typeUrl);
+    } else {
+      lastNacks.put(typeUrl, new Nack(version, String.valueOf(detail), config.clock().instant()));
+    }
   }
 
   /** When the persisted config in use was saved; empty once the control plane has confirmed it. */
@@ -252,6 +284,7 @@ public final class XdsClient implements AutoCloseable {
       log.warn("NACK {} version {} (keeping version '{}'): {}", typeUrl, response.getVersionInfo(), version,
           result.errorDetail());
     }
+    recordOutcome(typeUrl, result.accepted(), response.getVersionInfo(), result.errorDetail());
     afterApply(typeUrl);
     // Last, so whoever sees the ACK/NACK can rely on every local effect of the response being done.
     s.send(typeUrl, resources.subscribedNames(typeUrl), version, result.accepted() ? null : result.errorDetail());
@@ -280,6 +313,7 @@ public final class XdsClient implements AutoCloseable {
       log.warn("NACK {} delta {} nonce {} (keeping the previous resources): {}", typeUrl,
           response.getSystemVersionInfo(), response.getNonce(), result.errorDetail());
     }
+    recordOutcome(typeUrl, result.accepted(), response.getSystemVersionInfo(), result.errorDetail());
     afterApply(typeUrl);
     s.ack(typeUrl, response.getNonce(), result.accepted() ? null : result.errorDetail());
   }
@@ -316,6 +350,7 @@ public final class XdsClient implements AutoCloseable {
 
   private void handleClosed(XdsStream<?, ?> s, Status status) {
     stream = null;
+    connected = false;
     resources.forEach(ResourceState::cancelTimer);
     if (closed.get()) {
       return;
@@ -351,6 +386,7 @@ public final class XdsClient implements AutoCloseable {
     @Override
     public void onReady(XdsStream<?, ?> s) {
       if (s == stream) {
+        connected = true; // the transport is up (a client with no subscription gets no response)
         resources.typeUrls().forEach(resources::startTimers);
       }
     }
