@@ -14,7 +14,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * Actuator endpoint {@code mesh} ({@code /actuator/mesh} once exposed): the config this instance
  * currently enforces, from {@link Mesh#describe()}: control-plane connection and staleness,
  * services in use with their routes, clusters with endpoints, unresolved NACKs, and the inbound
- * listener with its TLS mode when the servlet inbound side is active. Read-only; thread-safe.
+ * listener with its TLS mode and RBAC policies when the servlet inbound side is active. Read-only; thread-safe.
  */
 @Endpoint(id = "mesh")
 public class MeshEndpoint {
@@ -73,6 +73,7 @@ public class MeshEndpoint {
       Map<String, Object> in = new LinkedHashMap<>();
       in.put("listener", inbound.listenerName().orElse(null));
       in.put("tls", inbound.listenerName().isPresent() ? inbound.tlsMode().name() : null);
+      in.put("policies", inbound.policies());
       out.put("inbound", in);
     }
     return out;

@@ -65,6 +65,12 @@ public class InboundPolicy implements ApplicationListener<WebServerInitializedEv
     return Optional.ofNullable(inbound.getNow(null)).map(MeshInbound::listenerName);
   }
 
+  /** The RBAC policies in force ({@link MeshInbound#policies()}); empty before the server listens. */
+  public java.util.List<String> policies() {
+    MeshInbound in = inbound.getNow(null);
+    return in == null ? java.util.List.of() : in.policies();
+  }
+
   private MeshInbound await() {
     MeshInbound in = inbound.getNow(null);
     if (in != null) {
