@@ -125,7 +125,7 @@ class SpringInboundIT {
     assertThat(view).contains("\"name\":\"reviews\"").contains("\"clusters\":[\"outbound|80||reviews=1\"]")
         .contains("\"endpoints\":[\"127.0.0.1:" + port + "\"]")
         .contains("\"connected\":true").contains("\"tls\":\"MTLS_REQUIRED\"").contains("grpc/server?")
-        .contains("\"policies\":[\"ALLOW ns[default]-policy[reviews-hello]-rule[0]\"]");
+        .contains("\"policies\":[\"ALLOW default-reviews-hello-0\"]");
   }
 
   @Test
