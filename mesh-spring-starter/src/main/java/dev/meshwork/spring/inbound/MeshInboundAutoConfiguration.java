@@ -29,7 +29,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @AutoConfiguration(afterName = "dev.meshwork.spring.MeshAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnClass({OncePerRequestFilter.class, FilterRegistrationBean.class, jakarta.servlet.Filter.class})
+@ConditionalOnClass({OncePerRequestFilter.class, FilterRegistrationBean.class, jakarta.servlet.Filter.class,
+    org.springframework.boot.web.server.context.WebServerInitializedEvent.class})
 @ConditionalOnBean(Mesh.class)
 @ConditionalOnProperty(prefix = "mesh.inbound", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(MeshInboundProperties.class)
