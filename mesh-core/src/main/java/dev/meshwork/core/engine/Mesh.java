@@ -134,6 +134,14 @@ public final class Mesh implements AutoCloseable {
     engine.admit(host, request);
   }
 
+  /**
+   * What this mesh currently enforces: services in use and their routes, clusters and endpoints,
+   * the connection to the control plane and unresolved NACKs. A copy; never blocks calls.
+   */
+  public MeshSnapshot describe() {
+    return engine.describe();
+  }
+
   /** Set while running on config persisted earlier that no control plane has confirmed yet. */
   public Optional<Instant> staleSince() {
     return engine.staleSince();

@@ -110,6 +110,22 @@ public final class MeshInbound implements AutoCloseable {
   }
 
   /**
+   * The RBAC policies in force, as {@code <ALLOW|DENY> <policy name>} in evaluation order, for
+   * monitoring; empty before the first listener arrives or when the listener has none. Never blocks.
+   */
+  public java.util.List<String> policies() {
+    Snapshot s = current;
+    if (s == null || s.listener() == null) {
+      return java.util.List.of();
+    }
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (dev.meshwork.core.internal.authz.RbacFilter f : s.listener().rbac().filters()) {
+      f.policies().forEach(p -> out.add(f.action() + " " + p.name()));
+    }
+    return java.util.List.copyOf(out);
+  }
+
+  /**
    * Whether {@code request} may proceed under the current policy; logs denials. Waits only before
    * the first listener arrives (see the class comment), and an interrupted wait denies.
    */

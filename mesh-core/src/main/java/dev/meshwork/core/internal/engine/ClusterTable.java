@@ -45,6 +45,11 @@ final class ClusterTable {
     this.metrics = metrics;
   }
 
+  /** Every cluster in use, by name, for monitoring. */
+  Map<String, Entry> entries() {
+    return new java.util.TreeMap<>(entries);
+  }
+
   /** The entry for a cluster, subscribing on first use. */
   Entry entry(String name) {
     return entries.computeIfAbsent(name, n -> {
@@ -63,6 +68,8 @@ final class ClusterTable {
     /** Completes with the first usable state, or null when the cluster does not exist. */
     final CompletableFuture<ClusterState> ready = new CompletableFuture<>();
     volatile ClusterState state;
+    /** The endpoints of {@link #state}, for monitoring. */
+    volatile List<ClusterModel.Address> addresses = List.of();
     private ClusterModel.Cluster config;
     private ClusterModel.Endpoints endpoints;
     private String edsName;
@@ -169,6 +176,7 @@ final class ClusterTable {
       ClusterState s = new ClusterState(config,
           PriorityPicker.build(config, endpoints, own, active, Randomness.threadLocal()),
           active, breaker, outlier, all.size());
+      addresses = List.copyOf(all);
       state = s;
       ready.complete(s);
     }

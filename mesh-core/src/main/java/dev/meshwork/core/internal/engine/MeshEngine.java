@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
 /** Wiring behind {@link dev.meshwork.core.engine.Mesh}: xDS client, service and cluster tables. */
 public final class MeshEngine implements AutoCloseable {
   private final MeshOptions options;
+  private final String controlPlane;
   private final ExecutorService updates;
   private final XdsClient xds;
   private final ServiceTable services;
@@ -41,6 +42,7 @@ public final class MeshEngine implements AutoCloseable {
 
   private MeshEngine(MeshSettings settings, MeshOptions options) {
     this.options = options;
+    this.controlPlane = settings.controlPlane();
     this.updates = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "meshwork-mesh-" + settings.instanceId());
       t.setDaemon(true);
@@ -130,6 +132,18 @@ public final class MeshEngine implements AutoCloseable {
     if (state != null) {
       CallRunner.admit(host, state, request, metrics);
     }
+  }
+
+  /** A point-in-time copy of what is enforced; see {@link dev.meshwork.core.engine.MeshSnapshot}. */
+  public dev.meshwork.core.engine.MeshSnapshot describe() {
+    List<dev.meshwork.core.engine.MeshSnapshot.Service> svc = new java.util.ArrayList<>();
+    services.states().forEach((n, st) -> svc.add(Snapshots.service(n, st)));
+    List<dev.meshwork.core.engine.MeshSnapshot.Cluster> cl = new java.util.ArrayList<>();
+    clusters.entries().values().forEach(e -> cl.add(Snapshots.cluster(e)));
+    List<dev.meshwork.core.engine.MeshSnapshot.Nack> nacks = new java.util.ArrayList<>();
+    new java.util.TreeMap<>(xds.lastNacks()).forEach((type, n) ->
+        nacks.add(new dev.meshwork.core.engine.MeshSnapshot.Nack(type, n.version(), n.detail(), n.at())));
+    return new dev.meshwork.core.engine.MeshSnapshot(controlPlane, xds.connected(), staleSince(), svc, cl, nacks);
   }
 
   public Optional<Instant> staleSince() {

@@ -34,6 +34,13 @@ final class ServiceTable {
     this.nanoClock = nanoClock;
   }
 
+  /** Every service asked for so far with its current state (null while unknown), for monitoring. */
+  Map<String, State> states() {
+    Map<String, State> out = new java.util.TreeMap<>();
+    entries.forEach((n, e) -> out.put(n, e.state));
+    return out;
+  }
+
   Entry entry(String listenerName) {
     return entries.computeIfAbsent(listenerName, n -> {
       Entry e = new Entry(n);
@@ -50,16 +57,23 @@ final class ServiceTable {
    */
   static final class State {
     private final Router router;
+    private final RouteModel.RouteConfig config;
     private final java.util.function.LongSupplier nanoClock;
     private volatile IdentityHashMap<RouteModel.Route, RoutePolicies> byRoute = new IdentityHashMap<>();
 
-    State(Router router, java.util.function.LongSupplier nanoClock) {
+    State(Router router, RouteModel.RouteConfig config, java.util.function.LongSupplier nanoClock) {
       this.router = router;
+      this.config = config;
       this.nanoClock = nanoClock;
     }
 
     Router router() {
       return router;
+    }
+
+    /** The route configuration the router was built from (for {@link Snapshots}). */
+    RouteModel.RouteConfig config() {
+      return config;
     }
 
     RoutePolicies policies(RouteSelection sel) {
@@ -149,7 +163,7 @@ final class ServiceTable {
           r.action().mirrors().forEach(m -> clusters.entry(m.cluster()));
         }
       }
-      state = new State(new Router(rc, listener), nanoClock);
+      state = new State(new Router(rc, listener), rc, nanoClock);
       resolved.complete(true);
     }
   }

@@ -68,6 +68,19 @@ public final class XdsClient implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Instant staleSince;
   private final XdsMetrics metrics;
+  /** Set when the stream is ready and on each response, cleared when it closes. */
+  private volatile boolean connected;
+  /** The last NACK per type URL, removed when a later response of that type is accepted. */
+  private final Map<String, Nack> lastNacks = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * A rejected response, for monitoring.
+   *
+   * @param version the version (SotW) or system version (delta) that was rejected
+   * @param detail the error detail sent back to the control plane
+   * @param at when it was rejected
+   */
+  public record Nack(String version, String detail, Instant at) {}
 
   // Confined to ctx.
   private final ResourceStore resources;
@@ -139,6 +152,30 @@ public final class XdsClient implements AutoCloseable {
       resources.remove(typeUrl, name);
       sendSubscription(typeUrl);
     });
+  }
+
+  /** Whether the ADS stream to the control plane is open (ready or answered). */
+  public boolean connected() {
+    return connected;
+  }
+
+  /** One place for the connection state: the field read by monitoring and the gauge. */
+  private void setConnected(boolean up) {
+    connected = up;
+    metrics.connected(up);
+  }
+
+  /** The last NACK per type URL that no later accepted response of the type superseded. */
+  public Map<String, Nack> lastNacks() {
+    return Map.copyOf(lastNacks);
+  }
+
+  private void recordOutcome(String typeUrl, boolean accepted, String version, String detail) {
+    if (accepted) {
+      lastNacks.remove(typeUrl);
+    } else {
+      lastNacks.put(typeUrl, new Nack(version, String.valueOf(detail), config.clock().instant()));
+    }
   }
 
   /** When the persisted config in use was saved; empty once the control plane has confirmed it. */
@@ -252,7 +289,7 @@ public final class XdsClient implements AutoCloseable {
     }
     ResponseDecoder.Result result = resources.apply(parser, response.getResourcesList());
     String version = result.accepted() ? response.getVersionInfo() : ackedVersions.getOrDefault(typeUrl, "");
-    metrics.connected(true);
+    setConnected(true);
     if (result.accepted()) {
       metrics.ack(typeUrl);
       ackedVersions.put(typeUrl, version);
@@ -262,6 +299,7 @@ public final class XdsClient implements AutoCloseable {
       log.warn("NACK {} version {} (keeping version '{}'): {}", typeUrl, response.getVersionInfo(), version,
           result.errorDetail());
     }
+    recordOutcome(typeUrl, result.accepted(), response.getVersionInfo(), result.errorDetail());
     afterApply(typeUrl);
     // Last, so whoever sees the ACK/NACK can rely on every local effect of the response being done.
     s.send(typeUrl, resources.subscribedNames(typeUrl), version, result.accepted() ? null : result.errorDetail());
@@ -284,7 +322,7 @@ public final class XdsClient implements AutoCloseable {
         Set.copyOf(resources.subscribedNames(typeUrl)));
     ResponseDecoder.Result result =
         resources.applyDelta(parser, response.getResourcesList(), response.getRemovedResourcesList());
-    metrics.connected(true);
+    setConnected(true);
     if (result.accepted()) {
       metrics.ack(typeUrl);
       log.debug("ACK {} delta {} nonce {}", typeUrl, response.getSystemVersionInfo(), response.getNonce());
@@ -293,6 +331,7 @@ public final class XdsClient implements AutoCloseable {
       log.warn("NACK {} delta {} nonce {} (keeping the previous resources): {}", typeUrl,
           response.getSystemVersionInfo(), response.getNonce(), result.errorDetail());
     }
+    recordOutcome(typeUrl, result.accepted(), response.getSystemVersionInfo(), result.errorDetail());
     afterApply(typeUrl);
     s.ack(typeUrl, response.getNonce(), result.accepted() ? null : result.errorDetail());
   }
@@ -329,7 +368,7 @@ public final class XdsClient implements AutoCloseable {
 
   private void handleClosed(XdsStream<?, ?> s, Status status) {
     stream = null;
-    metrics.connected(false);
+    setConnected(false);
     resources.forEach(ResourceState::cancelTimer);
     if (closed.get()) {
       return;
@@ -365,7 +404,7 @@ public final class XdsClient implements AutoCloseable {
     @Override
     public void onReady(XdsStream<?, ?> s) {
       if (s == stream) {
-        metrics.connected(true);
+        setConnected(true); // the transport is up (a client with no subscription gets no response)
         resources.typeUrls().forEach(resources::startTimers);
       }
     }

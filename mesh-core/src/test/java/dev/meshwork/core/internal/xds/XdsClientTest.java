@@ -117,6 +117,26 @@ class XdsClientTest {
   }
 
   @Test
+  void lastNack_isKeptPerTypeForMonitoring_untilAResponseOfThatTypeIsAccepted() throws Exception {
+    client.watch(LISTENER, "reviews", new RecordingWatcher<Listener>());
+    server.nextRequest();
+    server.respond(LISTENER, "1", "n1", listener("reviews", "one"));
+    server.nextRequest();
+    assertTrue(client.connected());
+    assertTrue(client.lastNacks().isEmpty());
+
+    server.respond(LISTENER, "2", "n2", listener("reviews", "invalid"));
+    server.nextRequest();
+    XdsClient.Nack nack = client.lastNacks().get(LISTENER);
+    assertEquals("2", nack.version());
+    assertTrue(nack.detail().contains("stat_prefix"), nack.detail());
+
+    server.respond(LISTENER, "3", "n3", listener("reviews", "three"));
+    server.nextRequest();
+    assertTrue(client.lastNacks().isEmpty());
+  }
+
+  @Test
   void nack_namesEveryInvalidResource_andStillAppliesTheValidOnes() throws Exception {
     RecordingWatcher<Listener> good = new RecordingWatcher<>();
     RecordingWatcher<Listener> bad = new RecordingWatcher<>();
