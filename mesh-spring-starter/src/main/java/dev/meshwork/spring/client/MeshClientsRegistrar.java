@@ -27,7 +27,7 @@ import org.springframework.util.ClassUtils;
  * Defines a bean for every {@link MeshClient} interface in the packages of {@link EnableMeshClients}
  * or, when imported by the auto-configuration, in the application's auto-configuration packages.
  * Each bean (named after the interface) is created lazily by {@link MeshHttpClients}. An interface
- * already defined as a bean is left alone.
+ * already defined as a bean is left alone; with {@code mesh.enabled=false} none is defined.
  */
 public class MeshClientsRegistrar implements ImportBeanDefinitionRegistrar, BeanFactoryAware, EnvironmentAware,
     ResourceLoaderAware {
@@ -52,6 +52,9 @@ public class MeshClientsRegistrar implements ImportBeanDefinitionRegistrar, Bean
 
   @Override
   public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+    if (!environment.getProperty("mesh.enabled", Boolean.class, true)) {
+      return;
+    }
     for (String pkg : packages(metadata)) {
       for (BeanDefinition candidate : scanner().findCandidateComponents(pkg)) {
         register(candidate.getBeanClassName(), registry);
