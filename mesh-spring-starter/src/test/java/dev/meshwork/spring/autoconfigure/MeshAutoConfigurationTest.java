@@ -81,6 +81,13 @@ class MeshAutoConfigurationTest {
   }
 
   @Test
+  void failureAnalyzer_registeredWithSpringBoot() {
+    assertThat(org.springframework.core.io.support.SpringFactoriesLoader.forDefaultResourceLocation()
+        .load(org.springframework.boot.diagnostics.FailureAnalyzer.class))
+        .anyMatch(MeshConfigurationFailureAnalyzer.class::isInstance);
+  }
+
+  @Test
   void noServiceName_fails() {
     runner.run(ctx -> assertThat(ctx.getStartupFailure()).rootCause()
         .hasMessageContaining("mesh.service: not set, and spring.application.name is not set either"));
