@@ -30,6 +30,13 @@ class MeshHttpAutoConfigurationTest {
   }
 
   @Test
+  void clientStoppedWithTheContext() {
+    OkHttpClient[] client = new OkHttpClient[1];
+    runner.run(ctx -> client[0] = ctx.getBean(OkHttpClient.class));
+    assertThat(client[0].dispatcher().executorService().isShutdown()).isTrue();
+  }
+
+  @Test
   void userClientWins() {
     runner.withUserConfiguration(UserClient.class).run(ctx -> {
       assertThat(ctx).hasSingleBean(OkHttpClient.class);
