@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -22,7 +23,7 @@ import org.springframework.context.SmartLifecycle;
  * {@code <instanceId>-grpc}, the same labels as the web server). On stop it deregisters first, then
  * shuts down within the grace period. Thread-safe.
  */
-public class MeshGrpcServer implements SmartLifecycle {
+public class MeshGrpcServer implements SmartLifecycle, DisposableBean {
   private final Mesh mesh;
   private final int port;
   private final List<BindableService> services;
@@ -88,6 +89,12 @@ public class MeshGrpcServer implements SmartLifecycle {
       }
       server = null;
     }
+  }
+
+  /** Stops the server if the context is torn down without stopping its lifecycle (a failed refresh). */
+  @Override
+  public void destroy() {
+    stop();
   }
 
   @Override

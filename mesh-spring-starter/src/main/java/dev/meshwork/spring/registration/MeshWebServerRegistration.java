@@ -2,6 +2,7 @@ package dev.meshwork.spring.registration;
 
 import dev.meshwork.core.MeshSettings;
 import java.time.Duration;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
@@ -10,9 +11,11 @@ import org.springframework.context.SmartLifecycle;
  * Registers the application's web server with the control plane once it listens (its port from
  * {@link WebServerInitializedEvent}; the management server is left out), and deregisters when the
  * context stops: its {@link SmartLifecycle} phase stops before the web server's graceful shutdown,
- * so callers stop picking the instance before it stops accepting.
+ * so callers stop picking the instance before it stops accepting. A context whose refresh fails
+ * after the web server started deregisters when its beans are destroyed.
  */
-public class MeshWebServerRegistration implements ApplicationListener<WebServerInitializedEvent>, SmartLifecycle {
+public class MeshWebServerRegistration implements ApplicationListener<WebServerInitializedEvent>, SmartLifecycle,
+    DisposableBean {
   /** Stops before {@code WebServerGracefulShutdownLifecycle} (DEFAULT_PHASE - 1024). */
   public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
@@ -68,6 +71,11 @@ public class MeshWebServerRegistration implements ApplicationListener<WebServerI
       registrar.close();
       registrar = null;
     }
+  }
+
+  @Override
+  public void destroy() {
+    stop();
   }
 
   @Override
