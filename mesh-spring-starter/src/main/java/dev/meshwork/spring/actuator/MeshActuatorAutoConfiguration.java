@@ -20,7 +20,7 @@ import org.springframework.context.annotation.Configuration;
  * like any endpoint with {@code management.endpoints.web.exposure.include}). Each backs off when the
  * application defines its own bean.
  */
-@AutoConfiguration(afterName = "dev.meshwork.spring.MeshAutoConfiguration",
+@AutoConfiguration(afterName = "dev.meshwork.spring.autoconfigure.MeshAutoConfiguration",
     after = dev.meshwork.spring.inbound.MeshInboundAutoConfiguration.class)
 @ConditionalOnBean(Mesh.class)
 public class MeshActuatorAutoConfiguration {

@@ -27,7 +27,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * so the server speaks mTLS with the mesh certificate when the workload has an identity.
  * Every bean backs off when the application defines its own.
  */
-@AutoConfiguration(afterName = "dev.meshwork.spring.MeshAutoConfiguration")
+@AutoConfiguration(afterName = "dev.meshwork.spring.autoconfigure.MeshAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({OncePerRequestFilter.class, FilterRegistrationBean.class, jakarta.servlet.Filter.class,
     org.springframework.boot.web.server.context.WebServerInitializedEvent.class})
