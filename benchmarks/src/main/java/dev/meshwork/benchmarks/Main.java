@@ -18,6 +18,8 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
     switch (cmd) {
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
+      case "load" -> RunAll.main(rest, false);
+      case "all" -> RunAll.main(rest, true);
       default -> {
         System.err.println("usage: java -jar benchmarks.jar jmh [JMH options] | load [options] | all [options]");
         System.exit(cmd.equals("help") ? 0 : 2);

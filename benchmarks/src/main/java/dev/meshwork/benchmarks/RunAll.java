@@ -1,0 +1,108 @@
+package dev.meshwork.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * {@code all}: the JMH per-request benchmarks (one fork per run) then the load harness (runs in one
+ * JVM after a warm-up), and a Markdown report. {@code load}: the load harness alone.
+ * Options: {@code --runs 3 --rate 2000 --open-seconds 10 --closed-seconds 5 --warmup-seconds 5
+ * --concurrency 8 --jmh-warmup 3 --jmh-iterations 5 --out benchmarks/target/results.md}.
+ */
+final class RunAll {
+  private RunAll() {}
+
+  static void main(String[] args, boolean withJmh) throws Exception {
+    Map<String, String> o = options(args);
+    int runs = Integer.parseInt(o.getOrDefault("runs", "3"));
+    LoadHarness.Settings ls = new LoadHarness.Settings(
+        Integer.parseInt(o.getOrDefault("rate", "2000")),
+        Integer.parseInt(o.getOrDefault("open-seconds", "10")),
+        Integer.parseInt(o.getOrDefault("closed-seconds", "5")),
+        Integer.parseInt(o.getOrDefault("warmup-seconds", "5")),
+        Integer.parseInt(o.getOrDefault("concurrency", "8")));
+    Path out = Path.of(o.getOrDefault("out", "benchmarks/target/results.md"));
+    Figures f = new Figures();
+    long t0 = System.nanoTime();
+    if (withJmh) {
+      jmh(f, runs, Integer.parseInt(o.getOrDefault("jmh-warmup", "3")),
+          Integer.parseInt(o.getOrDefault("jmh-iterations", "5")));
+    }
+    try (LoadHarness h = new LoadHarness(ls)) {
+      h.warmUp();
+      for (int r = 0; r < runs; r++) {
+        h.run(r, f);
+      }
+    }
+    String md = Report.markdown(f, runs, ls, withJmh, (System.nanoTime() - t0) / 1e9);
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, md);
+    System.out.println(md);
+    System.err.println("written: " + out.toAbsolutePath());
+    System.exit(0); // grpc-xds and OkHttp leave non-daemon threads behind for a while
+  }
+
+  static void jmh(Figures f, int forks, int warmup, int iterations) throws Exception {
+    Collection<RunResult> results = new Runner(new OptionsBuilder()
+        .include(PerRequestBenchmark.class.getName())
+        .forks(forks)
+        .warmupIterations(warmup).warmupTime(TimeValue.seconds(1))
+        .measurementIterations(iterations).measurementTime(TimeValue.seconds(1))
+        .addProfiler("gc")
+        .build()).run();
+    for (RunResult rr : results) {
+      String variant = rr.getParams().getParam("telemetry");
+      for (BenchmarkResult br : rr.getBenchmarkResults()) { // one per fork
+        f.add("jmh." + variant + ".ns", br.getPrimaryResult().getScore());
+        for (Map.Entry<String, Result> e : br.getSecondaryResults().entrySet()) {
+          if (e.getKey().endsWith("gc.alloc.rate.norm")) {
+            f.add("jmh." + variant + ".bytes", e.getValue().getScore());
+          }
+        }
+      }
+    }
+  }
+
+  static Map<String, String> options(String[] args) {
+    Map<String, String> o = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      if (!args[i].startsWith("--")) {
+        throw new IllegalArgumentException("option: " + args[i] + " (expected: --name value)");
+      }
+      o.put(args[i].substring(2), args[i + 1]);
+    }
+    return o;
+  }
+
+  /** Output of a short command, or "unknown". */
+  static String command(String... cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String s = new String(p.getInputStream().readAllBytes()).trim();
+      return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 ? s : "unknown";
+    } catch (IOException | InterruptedException e) {
+      return "unknown";
+    }
+  }
+
+  static List<String> cpuinfo() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo"));
+    } catch (IOException e) {
+      return new ArrayList<>();
+    }
+  }
+}
