@@ -112,11 +112,13 @@ final class LoadHarness implements AutoCloseable {
         """.formatted(httpPort, grpcPort);
   }
 
-  /** Closed-loop warm-up of every client (JIT, connections, xDS), not recorded. */
+  /** Warm-up of every client, closed then open loop (JIT, connections, xDS), not recorded. */
   void warmUp() throws InterruptedException {
+    int half = Math.max(1, settings.warmupSeconds() / 2);
     for (String protocol : List.of("http", "grpc")) {
       for (Target t : targets.get(protocol)) {
-        closedLoop(t, settings.warmupSeconds(), settings.concurrency());
+        closedLoop(t, half, settings.concurrency());
+        openLoop(t, settings.rate(), half);
       }
     }
   }

@@ -65,7 +65,7 @@ public class PerRequestBenchmark {
     cp.register("reviews", "r3", 9003, Map.of("version", "v2"));
     cp.apply("reviews.yaml", Configs.reviews("reviews"));
     mesh = Mesh.start(cp.settings("productpage"), options(telemetry));
-    awaitRouted(mesh, request, attempt);
+    awaitRouted(mesh, "reviews", request, attempt);
   }
 
   private MeshOptions options(String variant) {
@@ -83,11 +83,11 @@ public class PerRequestBenchmark {
   }
 
   /** Calls until the client has routes and endpoints for the service (bounded). */
-  static <R> void awaitRouted(Mesh mesh, MeshRequest request, Attempt<R> attempt) throws Exception {
+  static <R> void awaitRouted(Mesh mesh, String host, MeshRequest request, Attempt<R> attempt) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (true) {
       try {
-        mesh.call("reviews", request, attempt);
+        mesh.call(host, request, attempt);
         return;
       } catch (MeshRejectedException e) {
         if (System.nanoTime() > deadline) {

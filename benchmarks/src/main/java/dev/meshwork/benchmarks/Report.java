@@ -66,6 +66,12 @@ final class Report {
             .append(" | ").append(f.cell(k + "errors", "%.0f")).append(" |\n");
       }
     }
+    if (f.has("heap.mb")) {
+      b.append("\n### Library heap, ").append(HeapFootprint.SERVICES).append(" services × ")
+          .append(HeapFootprint.ENDPOINTS).append(" endpoints (used heap after full GCs with a mesh using every service, minus after closing it)\n\n")
+          .append("| figure | MB | target 6 (≤ 8 MB) |\n|---|---|---|\n| retained heap | ").append(f.cell("heap.mb", "%.2f"))
+          .append(" | ").append(f.median("heap.mb") <= 8 ? "met" : "**missed**").append(" |\n");
+    }
     b.append("\n### Against the targets (per-run ratios mesh/bare: median (min–max))\n\n")
         .append("| target | protocol | measured | limit | verdict |\n|---|---|---|---|---|\n");
     for (String p : List.of("http", "grpc")) {

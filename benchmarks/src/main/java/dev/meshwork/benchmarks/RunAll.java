@@ -19,7 +19,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * {@code all}: the JMH per-request benchmarks (one fork per run) then the load harness (runs in one
  * JVM after a warm-up), and a Markdown report. {@code load}: the load harness alone.
- * Options: {@code --runs 3 --rate 2000 --open-seconds 10 --closed-seconds 5 --warmup-seconds 5
+ * Options: {@code --runs 3 --rate 2000 --open-seconds 10 --closed-seconds 5 --warmup-seconds 10
  * --concurrency 8 --jmh-warmup 3 --jmh-iterations 5 --out benchmarks/target/results.md}.
  */
 final class RunAll {
@@ -32,7 +32,7 @@ final class RunAll {
         Integer.parseInt(o.getOrDefault("rate", "2000")),
         Integer.parseInt(o.getOrDefault("open-seconds", "10")),
         Integer.parseInt(o.getOrDefault("closed-seconds", "5")),
-        Integer.parseInt(o.getOrDefault("warmup-seconds", "5")),
+        Integer.parseInt(o.getOrDefault("warmup-seconds", "10")),
         Integer.parseInt(o.getOrDefault("concurrency", "8")));
     Path out = Path.of(o.getOrDefault("out", "benchmarks/target/results.md"));
     Figures f = new Figures();
@@ -40,6 +40,18 @@ final class RunAll {
     if (withJmh) {
       jmh(f, runs, Integer.parseInt(o.getOrDefault("jmh-warmup", "3")),
           Integer.parseInt(o.getOrDefault("jmh-iterations", "5")));
+    }
+    if (!o.getOrDefault("heap", "true").equals("false")) {
+      try (BenchMesh cp = new BenchMesh()) {
+        cp.apply("services.yaml", HeapFootprint.yaml());
+        HeapFootprint.measureMb(cp); // warm-up: classes, control-plane caches
+        for (int r = 0; r < runs; r++) {
+          double mb = HeapFootprint.measureMb(cp);
+          f.add("heap.mb", mb);
+          System.err.printf("run %d heap: %.2f MB for %d services x %d endpoints%n", r + 1, mb,
+              HeapFootprint.SERVICES, HeapFootprint.ENDPOINTS);
+        }
+      }
     }
     try (LoadHarness h = new LoadHarness(ls)) {
       h.warmUp();
