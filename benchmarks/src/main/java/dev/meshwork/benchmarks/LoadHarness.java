@@ -30,7 +30,8 @@ import org.HdrHistogram.Recorder;
  * phase. Bare and mesh alternate phase by phase, and which goes first alternates between runs.
  */
 final class LoadHarness implements AutoCloseable {
-  record Settings(int rate, int openSeconds, int closedSeconds, int warmupSeconds, int concurrency) {}
+  /** @param meshTelemetry {@code on}: metrics and tracing (sampled out); {@code off}: TelemetryOptions.DISABLED */
+  record Settings(int rate, int openSeconds, int closedSeconds, int warmupSeconds, int concurrency, String meshTelemetry) {}
 
   private static final com.sun.management.OperatingSystemMXBean OS =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -51,7 +52,8 @@ final class LoadHarness implements AutoCloseable {
         .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build()).build();
     // Metrics and tracing on (spans sampled out), as an application would run.
     mesh = Mesh.start(cp.settings("bench-client"), MeshOptions.DEFAULTS.withMeterRegistry(new SimpleMeterRegistry())
-        .withTelemetry(TelemetryOptions.DEFAULTS.withOpenTelemetry(otel)));
+        .withTelemetry(settings.meshTelemetry().equals("off") ? TelemetryOptions.DISABLED
+            : TelemetryOptions.DEFAULTS.withOpenTelemetry(otel)));
     HttpTarget httpBare = new HttpTarget("bare", HttpTarget.builder().build(),
         "http://127.0.0.1:" + servers.httpPort() + "/bench");
     HttpTarget httpMesh = new HttpTarget("mesh", MeshHttp.using(mesh).install(HttpTarget.builder()),

@@ -44,7 +44,8 @@ final class Report {
       b.append('\n');
     }
     b.append("### Open loop at ").append(s.rate()).append(" rps, ").append(s.openSeconds())
-        .append(" s per client per run (latency from intended start, µs; process CPU per request, µs)\n\n")
+        .append(" s per client per run; mesh telemetry ").append(s.meshTelemetry())
+        .append(" (latency from intended start, µs; process CPU per request, µs)\n\n")
         .append("| protocol | client | p50 | p99 | p99.9 | CPU/request | errors |\n|---|---|---|---|---|---|---|\n");
     for (String p : List.of("http", "grpc")) {
       for (String c : List.of("bare", "mesh")) {

@@ -20,7 +20,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code all}: the JMH per-request benchmarks (one fork per run) then the load harness (runs in one
  * JVM after a warm-up), and a Markdown report. {@code load}: the load harness alone.
  * Options: {@code --runs 3 --rate 2000 --open-seconds 10 --closed-seconds 5 --warmup-seconds 10
- * --concurrency 8 --jmh-warmup 3 --jmh-iterations 5 --out benchmarks/target/results.md}.
+ * --concurrency 8 --mesh-telemetry on|off --heap true|false --jmh-warmup 3 --jmh-iterations 5 --out benchmarks/target/results.md}.
  */
 final class RunAll {
   private RunAll() {}
@@ -33,7 +33,8 @@ final class RunAll {
         Integer.parseInt(o.getOrDefault("open-seconds", "10")),
         Integer.parseInt(o.getOrDefault("closed-seconds", "5")),
         Integer.parseInt(o.getOrDefault("warmup-seconds", "10")),
-        Integer.parseInt(o.getOrDefault("concurrency", "8")));
+        Integer.parseInt(o.getOrDefault("concurrency", "8")),
+        o.getOrDefault("mesh-telemetry", "on"));
     Path out = Path.of(o.getOrDefault("out", "benchmarks/target/results.md"));
     Figures f = new Figures();
     long t0 = System.nanoTime();
