@@ -43,6 +43,25 @@ final class Report {
       }
       b.append('\n');
     }
+    if (f.has("fanout.100.max")) {
+      b.append("### Control-plane fan-out (raw SotW ADS streams on RDS; from the YAML edit to each ACK, ms)\n\n")
+          .append("| clients | config applied | p50 | p99 | last ACK T(N) | KB/client |\n|---|---|---|---|---|---|\n");
+      for (int n : new int[] {100, 1000}) {
+        String k = "fanout." + n + ".";
+        b.append("| ").append(n).append(" | ").append(f.cell(k + "applied", "%.1f")).append(" | ")
+            .append(f.cell(k + "p50", "%.1f")).append(" | ")
+            .append(f.cell(k + "p99", "%.1f")).append(" | ").append(f.cell(k + "max", "%.1f")).append(" | ")
+            .append(f.cell(k + "kb", "%.1f")).append(" |\n");
+      }
+      List<Double> r = f.ratio("fanout.1000.max", "fanout.100.max");
+      b.append("\nTarget 5: p99 at 1,000 clients < 1,000 ms: ").append(f.median("fanout.1000.p99") < 1000 ? "met" : "**missed**")
+          .append("; T(1,000)/T(100) = ").append(Figures.cell(r, "%.2f")).append(" (≤ 2: ")
+          .append(Figures.median(r) <= 2 ? "met" : "**missed**").append(").\n\n");
+    }
+    if (!f.has("http.open.bare.p50")) {
+      heap(b, f);
+      return b.toString();
+    }
     b.append("### Open loop at ").append(s.rate()).append(" rps, ").append(s.openSeconds())
         .append(" s per client per run; mesh telemetry ").append(s.meshTelemetry())
         .append(" (latency from intended start, µs; process CPU per request, µs)\n\n")
@@ -67,12 +86,7 @@ final class Report {
             .append(" | ").append(f.cell(k + "errors", "%.0f")).append(" |\n");
       }
     }
-    if (f.has("heap.mb")) {
-      b.append("\n### Library heap, ").append(HeapFootprint.SERVICES).append(" services × ")
-          .append(HeapFootprint.ENDPOINTS).append(" endpoints (used heap after full GCs with a mesh using every service, minus after closing it)\n\n")
-          .append("| figure | MB | target 6 (≤ 8 MB) |\n|---|---|---|\n| retained heap | ").append(f.cell("heap.mb", "%.2f"))
-          .append(" | ").append(f.median("heap.mb") <= 8 ? "met" : "**missed**").append(" |\n");
-    }
+    heap(b, f);
     b.append("\n### Against the targets (per-run ratios mesh/bare: median (min–max))\n\n")
         .append("| target | protocol | measured | limit | verdict |\n|---|---|---|---|---|\n");
     for (String p : List.of("http", "grpc")) {
@@ -101,5 +115,14 @@ final class Report {
     boolean ok = atLeast ? med >= limit : med <= limit;
     b.append("| ").append(name).append(" | ").append(p).append(" | ").append(Figures.cell(r, "%.3f")).append(" | ")
         .append(atLeast ? "≥ " : "≤ ").append(limit).append(" | ").append(ok ? "met" : "**missed**").append(" |\n");
+  }
+
+  private static void heap(StringBuilder b, Figures f) {
+    if (f.has("heap.mb")) {
+    b.append("\n### Library heap, ").append(HeapFootprint.SERVICES).append(" services × ")
+        .append(HeapFootprint.ENDPOINTS).append(" endpoints (used heap after full GCs with a mesh using every service, minus after closing it)\n\n")
+        .append("| figure | MB | target 6 (≤ 8 MB) |\n|---|---|---|\n| retained heap | ").append(f.cell("heap.mb", "%.2f"))
+          .append(" | ").append(f.median("heap.mb") <= 8 ? "met" : "**missed**").append(" |\n");
+    }
   }
 }

@@ -20,7 +20,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code all}: the JMH per-request benchmarks (one fork per run) then the load harness (runs in one
  * JVM after a warm-up), and a Markdown report. {@code load}: the load harness alone.
  * Options: {@code --runs 3 --rate 2000 --open-seconds 10 --closed-seconds 5 --warmup-seconds 10
- * --concurrency 8 --mesh-telemetry on|off --heap true|false --jmh-warmup 3 --jmh-iterations 5 --out benchmarks/target/results.md}.
+ * --concurrency 8 --mesh-telemetry on|off --heap true|false --fanout true|false --load true|false --jmh-warmup 3 --jmh-iterations 5 --out benchmarks/target/results.md}.
  */
 final class RunAll {
   private RunAll() {}
@@ -42,6 +42,25 @@ final class RunAll {
       jmh(f, runs, Integer.parseInt(o.getOrDefault("jmh-warmup", "3")),
           Integer.parseInt(o.getOrDefault("jmh-iterations", "5")));
     }
+    if (!o.getOrDefault("fanout", "true").equals("false")) {
+      try (BenchMesh cp = new BenchMesh()) {
+        cp.apply("reviews.yaml", FanOut.weights(0));
+        FanOut.measure(cp, 100, 1); // warm-up
+        int flip = 2;
+        for (int r = 0; r < runs; r++) {
+          for (int n : new int[] {100, 1000}) {
+            FanOut.Result fr = FanOut.measure(cp, n, flip++);
+            f.add("fanout." + n + ".p50", fr.p50Ms());
+            f.add("fanout." + n + ".p99", fr.p99Ms());
+            f.add("fanout." + n + ".max", fr.maxMs());
+            f.add("fanout." + n + ".kb", fr.kbPerClient());
+            f.add("fanout." + n + ".applied", fr.appliedMs());
+            System.err.printf("run %d fan-out %d: p50 %.1f ms p99 %.1f ms last ACK %.1f ms, %.1f KB/client, config applied after %.1f ms%n",
+                r + 1, n, fr.p50Ms(), fr.p99Ms(), fr.maxMs(), fr.kbPerClient(), fr.appliedMs());
+          }
+        }
+      }
+    }
     if (!o.getOrDefault("heap", "true").equals("false")) {
       try (BenchMesh cp = new BenchMesh()) {
         cp.apply("services.yaml", HeapFootprint.yaml());
@@ -54,10 +73,12 @@ final class RunAll {
         }
       }
     }
-    try (LoadHarness h = new LoadHarness(ls)) {
-      h.warmUp();
-      for (int r = 0; r < runs; r++) {
-        h.run(r, f);
+    if (!o.getOrDefault("load", "true").equals("false")) {
+      try (LoadHarness h = new LoadHarness(ls)) {
+        h.warmUp();
+        for (int r = 0; r < runs; r++) {
+          h.run(r, f);
+        }
       }
     }
     String md = Report.markdown(f, runs, ls, withJmh, (System.nanoTime() - t0) / 1e9);
