@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Builds the benchmarks jar and runs everything (JMH per-request path, then the load harness),
+# 3 runs by default, writing Markdown tables to benchmarks/target/results.md.
+# Extra arguments go to the harness, e.g.: benchmarks/run.sh --runs 5 --rate 2000 --open-seconds 20
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -B -q -DskipTests package -pl benchmarks -am
+exec java -jar benchmarks/target/benchmarks.jar all --out benchmarks/target/results.md "$@"

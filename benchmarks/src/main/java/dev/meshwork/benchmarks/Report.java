@@ -1,0 +1,128 @@
+package dev.meshwork.benchmarks;
+
+import java.util.List;
+
+/** Markdown tables from the figures: machine, per-request path, load phases, targets. */
+final class Report {
+  private Report() {}
+
+  static String markdown(Figures f, int runs, LoadHarness.Settings s, boolean jmh, double seconds) {
+    StringBuilder b = new StringBuilder();
+    List<String> cpu = RunAll.cpuinfo();
+    String model = cpu.stream().filter(l -> l.startsWith("model name")).findFirst()
+        .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+    long cores = cpu.stream().filter(l -> l.startsWith("processor")).count();
+    String commit = RunAll.command("git", "rev-parse", "--short", "HEAD");
+    if (!commit.equals("unknown") && !RunAll.command("git", "status", "--porcelain", "--untracked-files=no").isEmpty()) {
+      commit += " (with uncommitted changes)";
+    }
+    b.append("Machine: ").append(model).append(", ").append(cores).append(" cores (")
+        .append(Runtime.getRuntime().availableProcessors()).append(" available to the JVM); JVM ")
+        .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.vm.version"))
+        .append("; commit ").append(commit).append("; ").append(runs).append(" runs, ")
+        .append(String.format("%.0f", seconds)).append(" s in all.\n\n")
+        .append("Each figure: median (min–max) over the runs.\n\n");
+    if (jmh) {
+      b.append("### Per-request path (JMH, `Mesh.call` with an immediate attempt; one fork per run)\n\n")
+          .append("| telemetry | ns/op | B/op (`gc.alloc.rate.norm`) | target 4 (≤ 1,000 ns, ≤ 512 B) |\n|---|---|---|---|\n");
+      for (String v : List.of("disabled", "otel", "both")) {
+        String ns = "jmh." + v + ".ns";
+        String by = "jmh." + v + ".bytes";
+        if (!f.has(ns)) {
+          continue;
+        }
+        String label = switch (v) {
+          case "disabled" -> "DISABLED";
+          case "otel" -> "DEFAULTS (OTel names), spans sampled out";
+          default -> "OTel + Istio names, spans sampled out";
+        };
+        String verdict = v.equals("disabled") ? "—"
+            : (f.median(ns) <= 1000 && f.has(by) && f.median(by) <= 512 ? "met" : "**missed**");
+        b.append("| ").append(label).append(" | ").append(f.cell(ns, "%.0f")).append(" | ")
+            .append(f.has(by) ? f.cell(by, "%.0f") : "n/a").append(" | ").append(verdict).append(" |\n");
+      }
+      b.append('\n');
+    }
+    if (f.has("fanout.100.max")) {
+      b.append("### Control-plane fan-out (raw SotW ADS streams on RDS; from the YAML edit to each ACK, ms)\n\n")
+          .append("| clients | config applied | p50 | p99 | last ACK T(N) | KB/client |\n|---|---|---|---|---|---|\n");
+      for (int n : new int[] {100, 1000}) {
+        String k = "fanout." + n + ".";
+        b.append("| ").append(n).append(" | ").append(f.cell(k + "applied", "%.1f")).append(" | ")
+            .append(f.cell(k + "p50", "%.1f")).append(" | ")
+            .append(f.cell(k + "p99", "%.1f")).append(" | ").append(f.cell(k + "max", "%.1f")).append(" | ")
+            .append(f.cell(k + "kb", "%.1f")).append(" |\n");
+      }
+      List<Double> r = f.ratio("fanout.1000.max", "fanout.100.max");
+      b.append("\nTarget 5: p99 at 1,000 clients < 1,000 ms: ").append(f.median("fanout.1000.p99") < 1000 ? "met" : "**missed**")
+          .append("; T(1,000)/T(100) = ").append(Figures.cell(r, "%.2f")).append(" (≤ 2: ")
+          .append(Figures.median(r) <= 2 ? "met" : "**missed**").append(").\n\n");
+    }
+    if (!f.has("http.open.bare.p50")) {
+      heap(b, f);
+      return b.toString();
+    }
+    b.append("### Open loop at ").append(s.rate()).append(" rps, ").append(s.openSeconds())
+        .append(" s per client per run; mesh telemetry ").append(s.meshTelemetry())
+        .append(" (latency from intended start, µs; process CPU per request, µs)\n\n")
+        .append("| protocol | client | p50 | p99 | p99.9 | CPU/request | errors |\n|---|---|---|---|---|---|---|\n");
+    for (String p : List.of("http", "grpc")) {
+      for (String c : List.of("bare", "mesh")) {
+        String k = p + ".open." + c + ".";
+        b.append("| ").append(p).append(" | ").append(c).append(" | ").append(f.cell(k + "p50", "%.0f"))
+            .append(" | ").append(f.cell(k + "p99", "%.0f")).append(" | ").append(f.cell(k + "p999", "%.0f"))
+            .append(" | ").append(f.cell(k + "cpu", "%.1f")).append(" | ").append(f.cell(k + "errors", "%.0f"))
+            .append(" |\n");
+      }
+    }
+    b.append("\n### Closed loop, ").append(s.concurrency()).append(" callers, ").append(s.closedSeconds())
+        .append(" s per client per run\n\n")
+        .append("| protocol | client | requests/s | p50 (µs) | CPU/request (µs) | errors |\n|---|---|---|---|---|---|\n");
+    for (String p : List.of("http", "grpc")) {
+      for (String c : List.of("bare", "mesh")) {
+        String k = p + ".closed." + c + ".";
+        b.append("| ").append(p).append(" | ").append(c).append(" | ").append(f.cell(k + "rps", "%.0f"))
+            .append(" | ").append(f.cell(k + "p50", "%.0f")).append(" | ").append(f.cell(k + "cpu", "%.1f"))
+            .append(" | ").append(f.cell(k + "errors", "%.0f")).append(" |\n");
+      }
+    }
+    heap(b, f);
+    b.append("\n### Against the targets (per-run ratios mesh/bare: median (min–max))\n\n")
+        .append("| target | protocol | measured | limit | verdict |\n|---|---|---|---|---|\n");
+    for (String p : List.of("http", "grpc")) {
+      target(b, f, p, "1. p50 ≤ 1.03 × bare + 20 µs", p + ".open.mesh.p50", p + ".open.bare.p50", 1.03, 20);
+      target(b, f, p, "1. p99 ≤ 1.05 × bare + 50 µs", p + ".open.mesh.p99", p + ".open.bare.p99", 1.05, 50);
+      ratio(b, f, p, "2. closed-loop throughput ≥ 0.95 × bare", p + ".closed.mesh.rps", p + ".closed.bare.rps", 0.95, true);
+      ratio(b, f, p, "3. CPU/request ≤ 1.10 × bare at " + s.rate() + " rps", p + ".open.mesh.cpu", p + ".open.bare.cpu", 1.10, false);
+    }
+    return b.toString();
+  }
+
+  /** mesh ≤ factor × bare + plus, judged on the medians. */
+  private static void target(StringBuilder b, Figures f, String p, String name, String mesh, String bare,
+      double factor, double plus) {
+    double limit = factor * f.median(bare) + plus;
+    double m = f.median(mesh);
+    b.append("| ").append(name).append(" | ").append(p).append(" | mesh ").append(String.format("%.0f µs", m))
+        .append(" (ratio ").append(Figures.cell(f.ratio(mesh, bare), "%.3f")).append(") | ")
+        .append(String.format("%.0f µs", limit)).append(" | ").append(m <= limit ? "met" : "**missed**").append(" |\n");
+  }
+
+  private static void ratio(StringBuilder b, Figures f, String p, String name, String mesh, String bare, double limit,
+      boolean atLeast) {
+    List<Double> r = f.ratio(mesh, bare);
+    double med = Figures.median(r);
+    boolean ok = atLeast ? med >= limit : med <= limit;
+    b.append("| ").append(name).append(" | ").append(p).append(" | ").append(Figures.cell(r, "%.3f")).append(" | ")
+        .append(atLeast ? "≥ " : "≤ ").append(limit).append(" | ").append(ok ? "met" : "**missed**").append(" |\n");
+  }
+
+  private static void heap(StringBuilder b, Figures f) {
+    if (f.has("heap.mb")) {
+    b.append("\n### Library heap, ").append(HeapFootprint.SERVICES).append(" services × ")
+        .append(HeapFootprint.ENDPOINTS).append(" endpoints (used heap after full GCs with a mesh using every service, minus after closing it)\n\n")
+        .append("| figure | MB | target 6 (≤ 8 MB) |\n|---|---|---|\n| retained heap | ").append(f.cell("heap.mb", "%.2f"))
+          .append(" | ").append(f.median("heap.mb") <= 8 ? "met" : "**missed**").append(" |\n");
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package dev.meshwork.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * {@code all}: the JMH per-request benchmarks (one fork per run) then the load harness (runs in one
+ * JVM after a warm-up), and a Markdown report. {@code load}: the load harness alone.
+ * Options: {@code --runs 3 --rate 2000 --open-seconds 10 --closed-seconds 5 --warmup-seconds 10
+ * --concurrency 8 --mesh-telemetry on|off --heap true|false --fanout true|false --load true|false --jmh-warmup 3 --jmh-iterations 5 --out benchmarks/target/results.md}.
+ */
+final class RunAll {
+  private RunAll() {}
+
+  static void main(String[] args, boolean withJmh) throws Exception {
+    Map<String, String> o = options(args);
+    int runs = Integer.parseInt(o.getOrDefault("runs", "3"));
+    LoadHarness.Settings ls = new LoadHarness.Settings(
+        Integer.parseInt(o.getOrDefault("rate", "2000")),
+        Integer.parseInt(o.getOrDefault("open-seconds", "10")),
+        Integer.parseInt(o.getOrDefault("closed-seconds", "5")),
+        Integer.parseInt(o.getOrDefault("warmup-seconds", "10")),
+        Integer.parseInt(o.getOrDefault("concurrency", "8")),
+        o.getOrDefault("mesh-telemetry", "on"));
+    Path out = Path.of(o.getOrDefault("out", "benchmarks/target/results.md"));
+    Figures f = new Figures();
+    long t0 = System.nanoTime();
+    if (withJmh) {
+      jmh(f, runs, Integer.parseInt(o.getOrDefault("jmh-warmup", "3")),
+          Integer.parseInt(o.getOrDefault("jmh-iterations", "5")));
+    }
+    if (!o.getOrDefault("fanout", "true").equals("false")) {
+      try (BenchMesh cp = new BenchMesh()) {
+        cp.apply("reviews.yaml", FanOut.weights(0));
+        FanOut.measure(cp, 100, 1); // warm-up
+        int flip = 2;
+        for (int r = 0; r < runs; r++) {
+          for (int n : new int[] {100, 1000}) {
+            FanOut.Result fr = FanOut.measure(cp, n, flip++);
+            f.add("fanout." + n + ".p50", fr.p50Ms());
+            f.add("fanout." + n + ".p99", fr.p99Ms());
+            f.add("fanout." + n + ".max", fr.maxMs());
+            f.add("fanout." + n + ".kb", fr.kbPerClient());
+            f.add("fanout." + n + ".applied", fr.appliedMs());
+            System.err.printf("run %d fan-out %d: p50 %.1f ms p99 %.1f ms last ACK %.1f ms, %.1f KB/client, config applied after %.1f ms%n",
+                r + 1, n, fr.p50Ms(), fr.p99Ms(), fr.maxMs(), fr.kbPerClient(), fr.appliedMs());
+          }
+        }
+      }
+    }
+    if (!o.getOrDefault("heap", "true").equals("false")) {
+      try (BenchMesh cp = new BenchMesh()) {
+        cp.apply("services.yaml", HeapFootprint.yaml());
+        HeapFootprint.measureMb(cp); // warm-up: classes, control-plane caches
+        for (int r = 0; r < runs; r++) {
+          double mb = HeapFootprint.measureMb(cp);
+          f.add("heap.mb", mb);
+          System.err.printf("run %d heap: %.2f MB for %d services x %d endpoints%n", r + 1, mb,
+              HeapFootprint.SERVICES, HeapFootprint.ENDPOINTS);
+        }
+      }
+    }
+    if (!o.getOrDefault("load", "true").equals("false")) {
+      try (LoadHarness h = new LoadHarness(ls)) {
+        h.warmUp();
+        for (int r = 0; r < runs; r++) {
+          h.run(r, f);
+        }
+      }
+    }
+    String md = Report.markdown(f, runs, ls, withJmh, (System.nanoTime() - t0) / 1e9);
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, md);
+    System.out.println(md);
+    System.err.println("written: " + out.toAbsolutePath());
+    System.exit(0); // grpc-xds and OkHttp leave non-daemon threads behind for a while
+  }
+
+  static void jmh(Figures f, int forks, int warmup, int iterations) throws Exception {
+    Collection<RunResult> results = new Runner(new OptionsBuilder()
+        .include(PerRequestBenchmark.class.getName())
+        .forks(forks)
+        .warmupIterations(warmup).warmupTime(TimeValue.seconds(1))
+        .measurementIterations(iterations).measurementTime(TimeValue.seconds(1))
+        .addProfiler("gc")
+        .build()).run();
+    for (RunResult rr : results) {
+      String variant = rr.getParams().getParam("telemetry");
+      for (BenchmarkResult br : rr.getBenchmarkResults()) { // one per fork
+        f.add("jmh." + variant + ".ns", br.getPrimaryResult().getScore());
+        for (Map.Entry<String, Result> e : br.getSecondaryResults().entrySet()) {
+          if (e.getKey().endsWith("gc.alloc.rate.norm")) {
+            f.add("jmh." + variant + ".bytes", e.getValue().getScore());
+          }
+        }
+      }
+    }
+  }
+
+  static Map<String, String> options(String[] args) {
+    Map<String, String> o = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      if (!args[i].startsWith("--")) {
+        throw new IllegalArgumentException("option: " + args[i] + " (expected: --name value)");
+      }
+      o.put(args[i].substring(2), args[i + 1]);
+    }
+    return o;
+  }
+
+  /** Output of a short command, or "unknown". */
+  static String command(String... cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String s = new String(p.getInputStream().readAllBytes()).trim();
+      return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 ? s : "unknown";
+    } catch (IOException | InterruptedException e) {
+      return "unknown";
+    }
+  }
+
+  static List<String> cpuinfo() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo"));
+    } catch (IOException e) {
+      return new ArrayList<>();
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package dev.meshwork.benchmarks;
+
+/** One client under load: a bare one or a mesh one, HTTP or gRPC. Thread-safe. */
+interface Target extends AutoCloseable {
+  /** e.g. {@code http bare}. */
+  String name();
+
+  /** One blocking call; throws on any failure (non-200, transport error). */
+  void call() throws Exception;
+
+  /** One asynchronous call; {@code done} runs once, on any thread, with null or the failure. */
+  void callAsync(java.util.function.Consumer<Throwable> done);
+
+  @Override
+  void close();
+}
