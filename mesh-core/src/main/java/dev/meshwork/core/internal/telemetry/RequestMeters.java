@@ -12,8 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Request count and duration per finished call, under each configured naming. Meters are found
- * by their tag values in a local map (the registry's own lookup builds an id per call); label
- * sets are fixed per name, as Prometheus requires. Thread-safe.
+ * in a local map by a flat key of the call's tag values (one small record per call; building
+ * Micrometer {@code Tags}, which sorts, or the registry's own lookup would cost microseconds per
+ * call); tags are built only when a new combination first appears. Label sets are fixed per name,
+ * as Prometheus requires. Thread-safe.
  */
 public final class RequestMeters {
   /** Istio's default duration buckets (ms), so its dashboards' quantiles read the same. */
@@ -24,10 +26,15 @@ public final class RequestMeters {
   private final boolean otel;
   private final boolean istio;
   private final boolean endpointTags;
-  private final ConcurrentHashMap<Tags, Timer> timers = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Tags, IstioMeters> istioMeters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Key, Meters> meters = new ConcurrentHashMap<>();
 
-  private record IstioMeters(Counter requests, DistributionSummary duration) {}
+  /** Every value any tag is derived from (the endpoint only when endpoint tags are on). */
+  private record Key(boolean client, String protocol, String method, String code, String errorType, String source,
+      String sourceNamespace, String destination, String destinationNamespace, String route, String subset,
+      boolean retried, String flags, String endpoint, boolean mtls, String peer) {}
+
+  /** The meters of one tag combination; null where that naming is off. */
+  private record Meters(Timer timer, Counter requests, DistributionSummary duration) {}
 
   public RequestMeters(MeterRegistry registry, Set<MetricNaming> naming, boolean endpointTags) {
     this.registry = registry;
@@ -37,20 +44,35 @@ public final class RequestMeters {
   }
 
   public void record(CallRecord c) {
-    if (otel) {
-      Tags tags = otelTags(c);
-      timers.computeIfAbsent(tags, t -> Timer.builder(otelName(c)).tags(t).publishPercentileHistogram()
-          .register(registry)).record(c.durationNanos(), TimeUnit.NANOSECONDS);
+    if (!otel && !istio) {
+      return;
     }
-    if (istio) {
-      Tags tags = istioTags(c);
-      IstioMeters m = istioMeters.computeIfAbsent(tags, t -> new IstioMeters(
-          Counter.builder("istio.requests").tags(t).register(registry),
-          DistributionSummary.builder("istio.request.duration").baseUnit("milliseconds").tags(t)
-              .serviceLevelObjectives(ISTIO_BUCKETS).register(registry)));
+    Key key = new Key(c.client(), c.protocol(), c.method(), c.code(), c.errorType(), c.source(), c.sourceNamespace(),
+        c.destination(), c.destinationNamespace(), c.route(), c.subset(), c.retried(), c.flags(),
+        endpointTags ? c.endpoint() : "", c.mtls(), c.peer());
+    Meters m = meters.get(key);
+    if (m == null) {
+      m = meters.computeIfAbsent(key, k -> create(c));
+    }
+    if (m.timer() != null) {
+      m.timer().record(c.durationNanos(), TimeUnit.NANOSECONDS);
+    }
+    if (m.requests() != null) {
       m.requests().increment();
       m.duration().record(c.durationNanos() / 1e6);
     }
+  }
+
+  private Meters create(CallRecord c) {
+    Timer timer = otel ? Timer.builder(otelName(c)).tags(otelTags(c)).publishPercentileHistogram().register(registry)
+        : null;
+    if (!istio) {
+      return new Meters(timer, null, null);
+    }
+    Tags t = istioTags(c);
+    return new Meters(timer, Counter.builder("istio.requests").tags(t).register(registry),
+        DistributionSummary.builder("istio.request.duration").baseUnit("milliseconds").tags(t)
+            .serviceLevelObjectives(ISTIO_BUCKETS).register(registry));
   }
 
   private static String otelName(CallRecord c) {
