@@ -6,6 +6,8 @@ import dev.meshwork.spring.MeshClient;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -29,6 +31,26 @@ public class ReviewsApp {
       @MeshClient("ratings") RatingsGrpc.RatingsBlockingStub ratings) {
     this.version = version;
     this.ratings = ratings;
+  }
+
+  /**
+   * Warms the ratings channel up once the app is ready (v2, v3): gRPC channels resolve and connect
+   * on their first call, which would otherwise be the first page a canary serves.
+   */
+  @EventListener(ApplicationReadyEvent.class)
+  public void warmUp() {
+    if (!version.equals("v1")) {
+      Thread t = new Thread(() -> {
+        try {
+          ratings.withWaitForReady().withDeadlineAfter(30, TimeUnit.SECONDS)
+              .get(RatingRequest.newBuilder().setProductId("warm-up").build());
+        } catch (RuntimeException e) {
+          // the first real call will try again
+        }
+      }, "reviews-" + version + "-warm-up");
+      t.setDaemon(true);
+      t.start();
+    }
   }
 
   /** The reviews of one product. */
