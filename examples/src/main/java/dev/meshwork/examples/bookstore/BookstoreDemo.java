@@ -49,7 +49,9 @@ public final class BookstoreDemo {
     System.out.println("Starting the bookstore mesh (control plane, ratings, reviews v1/v2/v3, productpage)...");
     System.out.println("  logs: " + log);
 
+    long starting = System.nanoTime();
     Bookstore bookstore = Bookstore.start(work);
+    System.out.printf("Up in %.1f s.%n", (System.nanoTime() - starting) / 1e9);
     TrafficStats stats = new TrafficStats();
     TrafficDriver driver = new TrafficDriver(bookstore.productpage(), rps, stats);
     CountDownLatch stop = new CountDownLatch(1);
@@ -71,12 +73,22 @@ public final class BookstoreDemo {
     TerminalView view = new TerminalView(System.out, ansi);
     long start = System.nanoTime();
     long elapsed = 0;
+    long lastVersion = bookstore.configStatus().version();
+    String applied = bookstore.currentScenario(); // what the served config version was loaded from
     while (elapsed < duration && !stop.await(1, TimeUnit.SECONDS)) {
       elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
       ConfigStatus status = bookstore.configStatus();
+      String scenario = bookstore.currentScenario();
+      if (status.version() != lastVersion) {
+        lastVersion = status.version();
+        applied = scenario;
+      }
+      // The file changed and the control plane has not applied it yet (a rejection shows as an error).
+      boolean pending = !scenario.equals(applied) && status.errors().isEmpty();
       String error = status.errors().isEmpty() ? null : status.errors().get(0);
-      view.render(new TerminalView.Header(elapsed, duration, bookstore.currentScenario(), status.version(), error,
-          bookstore.configDirectory().toString()), stats.lastSeconds(WINDOW_SECONDS), WINDOW_SECONDS);
+      view.render(new TerminalView.Header(elapsed, duration, scenario + (pending ? " (applying...)" : ""),
+          status.version(), error, bookstore.configDirectory().toString()), stats.lastSeconds(WINDOW_SECONDS),
+          WINDOW_SECONDS);
     }
     System.out.println("Stopping the bookstore mesh...");
     driver.close();

@@ -66,7 +66,8 @@ public final class TerminalView {
     f.append(String.format(Locale.ROOT, "%nreviews traffic, last %d s (%d requests):%n", windowSeconds, s.requests()));
     for (String v : VERSIONS) {
       double p = s.sharePercent(v);
-      f.append(String.format(Locale.ROOT, "  %s %-12s %5.1f%%  %s%n", v, stars(v), p, "#".repeat((int) Math.round(p / 2))));
+      String bar = "#".repeat((int) Math.round(p / 2));
+      f.append(String.format(Locale.ROOT, "  %s %-12s %5.1f%%%s%n", v, stars(v), p, bar.isEmpty() ? "" : "  " + bar));
     }
     f.append(String.format(Locale.ROOT, "%n  success %5.1f%%    latency p50 %6.1f ms   p99 %6.1f ms%n",
         s.successPercent(), s.p50Millis(), s.p99Millis()));
