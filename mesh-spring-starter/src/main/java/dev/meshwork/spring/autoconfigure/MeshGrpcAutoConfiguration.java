@@ -1,6 +1,5 @@
 package dev.meshwork.spring.autoconfigure;
 
-import dev.meshwork.core.MeshSettings;
 import dev.meshwork.core.engine.Mesh;
 import dev.meshwork.grpc.MeshChannels;
 import dev.meshwork.spring.MeshChannelCustomizer;
@@ -32,9 +31,9 @@ public class MeshGrpcAutoConfiguration {
   /** Channels and stubs for {@code @MeshClient} injection points. */
   @Bean
   @ConditionalOnMissingBean
-  @ConditionalOnBean(MeshSettings.class)
-  public MeshGrpcStubs meshGrpcStubs(MeshSettings settings, ObjectProvider<MeshChannelCustomizer> customizers) {
-    return new MeshGrpcStubs(settings, customizers.orderedStream().toList());
+  @ConditionalOnBean(Mesh.class)
+  public MeshGrpcStubs meshGrpcStubs(Mesh mesh, ObjectProvider<MeshChannelCustomizer> customizers) {
+    return new MeshGrpcStubs(mesh, customizers.orderedStream().toList());
   }
 
   /** Injects {@code @MeshClient} stub fields. */

@@ -1,6 +1,6 @@
 package dev.meshwork.spring.grpc;
 
-import dev.meshwork.core.MeshSettings;
+import dev.meshwork.core.engine.Mesh;
 import dev.meshwork.grpc.MeshChannels;
 import dev.meshwork.spring.MeshChannelCustomizer;
 import io.grpc.Channel;
@@ -21,17 +21,17 @@ import org.springframework.beans.factory.DisposableBean;
  * and the like). Thread-safe.
  */
 public class MeshGrpcStubs implements DisposableBean {
-  private final MeshSettings settings;
+  private final Mesh mesh;
   private final List<MeshChannelCustomizer> customizers;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /**
-   * @param settings the workload
+   * @param mesh the workload's mesh: channels use its telemetry, identity and rate limits (no second engine)
    * @param customizers applied in order to every channel builder
    */
-  public MeshGrpcStubs(MeshSettings settings, List<MeshChannelCustomizer> customizers) {
-    this.settings = settings;
+  public MeshGrpcStubs(Mesh mesh, List<MeshChannelCustomizer> customizers) {
+    this.mesh = mesh;
     this.customizers = List.copyOf(customizers);
   }
 
@@ -40,7 +40,7 @@ public class MeshGrpcStubs implements DisposableBean {
     if (closed) {
       throw new IllegalStateException("mesh gRPC channels are shut down");
     }
-    return channels.computeIfAbsent(service, s -> MeshChannels.forService(settings, s, MeshChannels.meshCredentials(),
+    return channels.computeIfAbsent(service, s -> MeshChannels.forService(mesh, s, MeshChannels.meshCredentials(),
         b -> customizers.forEach(c -> c.customize(s, b))));
   }
 
