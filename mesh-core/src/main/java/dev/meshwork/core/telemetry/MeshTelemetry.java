@@ -48,7 +48,9 @@ public final class MeshTelemetry {
   final TelemetryOptions options;
   final RequestMeters meters;
   private final MeterRegistry registry;
-  private final ConcurrentHashMap<String, AtomicLong> active = new ConcurrentHashMap<>();
+  // direction → protocol → service: looked up per call without building a key.
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, AtomicLong>> outbound = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, AtomicLong>> inbound = new ConcurrentHashMap<>();
   private volatile Tracer tracer;
 
   private MeshTelemetry(MeshSettings settings, TelemetryOptions options, MeterRegistry registry) {
@@ -127,10 +129,14 @@ public final class MeshTelemetry {
 
   /** In-flight calls, gauge {@code meshwork.requests.active} per direction, protocol and service. */
   AtomicLong active(boolean client, String protocol, String service) {
-    String key = (client ? "outbound|" : "inbound|") + protocol + "|" + service;
-    AtomicLong n = active.get(key);
+    var byProtocol = client ? outbound : inbound;
+    var byService = byProtocol.get(protocol);
+    if (byService == null) {
+      byService = byProtocol.computeIfAbsent(protocol, p -> new ConcurrentHashMap<>());
+    }
+    AtomicLong n = byService.get(service);
     if (n == null) {
-      n = active.computeIfAbsent(key, k -> {
+      n = byService.computeIfAbsent(service, k -> {
         AtomicLong v = new AtomicLong();
         Gauge.builder("meshwork.requests.active", v, AtomicLong::get)
             .tags("direction", client ? "outbound" : "inbound", "protocol", protocol, "service", service)
