@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.Callback;
-import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
@@ -29,12 +28,17 @@ final class OkHttpAttempt implements Attempt<Response> {
   private static final Logger log = LoggerFactory.getLogger(OkHttpAttempt.class);
 
   private final MeshTlsClients raw;
+  private final EndpointUrls urls;
   private final Request original;
+  private final String authority;
   private final Call outer;
 
-  OkHttpAttempt(MeshTlsClients raw, Request original, Call outer) {
+  /** @param authority the request's host, with its port unless the scheme's default ({@code Host} header value) */
+  OkHttpAttempt(MeshTlsClients raw, EndpointUrls urls, Request original, String authority, Call outer) {
     this.raw = raw;
+    this.urls = urls;
     this.original = original;
+    this.authority = authority;
     this.outer = outer;
   }
 
@@ -119,16 +123,10 @@ final class OkHttpAttempt implements Attempt<Response> {
 
   private String hostHeader() {
     String h = original.header("Host");
-    if (h != null) {
-      return h;
-    }
-    HttpUrl u = original.url();
-    return u.port() == HttpUrl.defaultPort(u.scheme()) ? u.host() : u.host() + ":" + u.port();
+    return h != null ? h : authority;
   }
 
   private Request.Builder to(Upstream upstream, String host) {
-    HttpUrl url = original.url().newBuilder().scheme(upstream.tls() == null ? "http" : "https")
-        .host(upstream.ip()).port(upstream.port()).build();
-    return original.newBuilder().url(url).header("Host", host);
+    return original.newBuilder().url(urls.to(original.url(), upstream)).header("Host", host);
   }
 }
