@@ -22,12 +22,13 @@ record ClusterState(ClusterModel.Cluster config, Picker picker, ActiveRequests a
   /** An endpoint that is not ejected and (when asked) not tried before; null when none is. */
   ClusterModel.Address pick(long hash, Set<ClusterModel.Address> exclude) {
     Predicate<ClusterModel.Address> usable;
-    if (outlier == null && (exclude == null || exclude.isEmpty())) {
-      usable = PickContext.ANY;
+    if (exclude == null || exclude.isEmpty()) {
+      usable = outlier == null ? PickContext.ANY : outlier.notEjected();
     } else {
       usable = a -> (outlier == null || !outlier.isEjected(a)) && (exclude == null || !exclude.contains(a));
     }
-    ClusterModel.Address a = picker.pick(new PickContext(hash, usable));
+    ClusterModel.Address a = picker.pick(hash == PickContext.NO_HASH && usable == PickContext.ANY
+        ? PickContext.DEFAULT : new PickContext(hash, usable));
     if (a == null && exclude != null && !exclude.isEmpty()) {
       // Envoy's previous_hosts predicate gives up after a few tries and reuses a host rather than fail.
       return pick(hash, null);

@@ -129,7 +129,7 @@ public final class MeshEngine implements AutoCloseable {
 
   public void admit(String host, MeshRequest request) throws MeshRejectedException {
     ServiceTable.State state = services.entry(host).state;
-    if (state != null) {
+    if (state != null && state.rateLimited()) { // no route match per call when nothing can be limited
       CallRunner.admit(host, state, request, metrics);
     }
   }

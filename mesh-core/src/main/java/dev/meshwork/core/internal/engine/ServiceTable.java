@@ -59,12 +59,20 @@ final class ServiceTable {
     private final Router router;
     private final RouteModel.RouteConfig config;
     private final java.util.function.LongSupplier nanoClock;
+    private final boolean rateLimited;
     private volatile IdentityHashMap<RouteModel.Route, RoutePolicies> byRoute = new IdentityHashMap<>();
 
-    State(Router router, RouteModel.RouteConfig config, java.util.function.LongSupplier nanoClock) {
+    State(Router router, RouteModel.RouteConfig config, RouteModel.ListenerConfig listener,
+        java.util.function.LongSupplier nanoClock) {
       this.router = router;
       this.config = config;
       this.nanoClock = nanoClock;
+      this.rateLimited = listener != null && listener.rateLimitFilter();
+    }
+
+    /** Whether the listener has the local rate limit filter: without it no route is rate limited. */
+    boolean rateLimited() {
+      return rateLimited;
     }
 
     Router router() {
@@ -163,7 +171,7 @@ final class ServiceTable {
           r.action().mirrors().forEach(m -> clusters.entry(m.cluster()));
         }
       }
-      state = new State(new Router(rc, listener), rc, nanoClock);
+      state = new State(new Router(rc, listener), rc, listener, nanoClock);
       resolved.complete(true);
     }
   }

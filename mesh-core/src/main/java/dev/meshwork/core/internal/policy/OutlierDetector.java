@@ -44,6 +44,8 @@ public final class OutlierDetector {
   private final LongSupplier nanoTime;
   private final Runnable onEjectionsChanged;
   private final Object lock = new Object();
+  // One predicate for the pickers, not a capturing lambda per pick.
+  private final java.util.function.Predicate<Address> notEjected = a -> !isEjected(a);
 
   private volatile Map<Address, Host> hosts = Map.of();
   private volatile Set<Address> ejected = Set.of();
@@ -169,6 +171,11 @@ public final class OutlierDetector {
   /** Ejections since this detector was created (monotonic; for metrics). */
   public long ejections() {
     return ejections;
+  }
+
+  /** {@code !isEjected(address)}, as one shared predicate (the call path asks it on every pick). */
+  public java.util.function.Predicate<Address> notEjected() {
+    return notEjected;
   }
 
   /** Whether the endpoint is currently ejected (unknown endpoints are not). */

@@ -38,7 +38,7 @@ class ServiceTableStateTest {
   void aWeightedRoute_hasOneTokenBucket_whicheverClusterIsPicked() {
     RouteModel.RouteConfig rc = new RouteModel.RouteConfig("reviews", List.of(
         new RouteModel.VirtualHost("reviews", List.of("*"), List.of(route("split", "/", "v1", "v2")))));
-    ServiceTable.State state = new ServiceTable.State(new Router(rc, LISTENER), rc, System::nanoTime);
+    ServiceTable.State state = new ServiceTable.State(new Router(rc, LISTENER), rc, LISTENER, System::nanoTime);
     RouteSelection v1 = state.router().select("reviews", new Get("/"), 0);
     RouteSelection v2 = state.router().select("reviews", new Get("/"), 1);
     assertNotEquals(v1.cluster(), v2.cluster());
@@ -57,7 +57,7 @@ class ServiceTableStateTest {
     RouteModel.RouteConfig rc = new RouteModel.RouteConfig("reviews", List.of(
         new RouteModel.VirtualHost("a", List.of("a"), List.of(route("", "/", "c"))),
         new RouteModel.VirtualHost("b", List.of("b"), List.of(route("", "/", "c")))));
-    ServiceTable.State state = new ServiceTable.State(new Router(rc, LISTENER), rc, System::nanoTime);
+    ServiceTable.State state = new ServiceTable.State(new Router(rc, LISTENER), rc, LISTENER, System::nanoTime);
     RoutePolicies a = state.policies(state.router().select("a", new Get("/"), 0));
     RoutePolicies b = state.policies(state.router().select("b", new Get("/"), 0));
     assertNotSame(a.rateLimiter(), b.rateLimiter());
