@@ -49,8 +49,12 @@ final class FanOut {
    *     responses are built and queued on its sync thread before it returns)
    * @param pushMs the control plane's own push convergence ({@code meshwork.cp.push.latency}): from
    *     the snapshot being published until the last client answered; NaN if it recorded none
+   * @param cpuUsPerClient process CPU time (all threads: control plane, clients, event loops) from
+   *     the file write to the last ACK, per client: unlike the wall-clock figures, hardly moved by
+   *     other processes competing for the cores
    */
-  record Result(double p50Ms, double p99Ms, double maxMs, double kbPerClient, double appliedMs, double pushMs) {
+  record Result(double p50Ms, double p99Ms, double maxMs, double kbPerClient, double appliedMs, double pushMs,
+      double cpuUsPerClient) {
     /** From the file write until the snapshot was published: file watch, debounce, parse, translate. */
     double readMs() {
       return maxMs - pushMs;
@@ -81,11 +85,15 @@ final class FanOut {
       Timer push = cp.pushLatency();
       long pushes0 = push.count();
       double pushTotal0 = push.totalTime(TimeUnit.NANOSECONDS);
+      com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long cpu0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
       Instant wall0 = Instant.now();
       cp.apply("reviews.yaml", weights(flip));
       double applied = Duration.between(wall0, cp.cp.configStatus().appliedAt()).toNanos() / 1e6;
       awaitAll(clients, c -> c.version != null && !c.version.equals(old[c.id]), "new version ACKed");
+      double cpuUs = (os.getProcessCpuTime() - cpu0) / 1e3 / n;
       double[] ms = new double[n];
       for (int i = 0; i < n; i++) {
         ms[i] = (clients[i].ackedAt - t0) / 1e6;
@@ -99,7 +107,7 @@ final class FanOut {
           ? (push.totalTime(TimeUnit.NANOSECONDS) - pushTotal0) / 1e6 : Double.NaN;
       Arrays.sort(ms);
       return new Result(ms[(int) Math.floor(0.5 * (n - 1))], ms[(int) Math.ceil(0.99 * (n - 1))], ms[n - 1], kb,
-          applied, pushMs);
+          applied, pushMs, cpuUs);
     } finally {
       for (Client c : clients) {
         if (c != null) {

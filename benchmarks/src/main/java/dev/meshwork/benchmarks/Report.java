@@ -46,8 +46,8 @@ final class Report {
     if (f.has("fanout.sotw.100.max")) {
       b.append("### Control-plane fan-out (raw ADS streams on RDS `reviews`, ").append(FanOut.CHANNELS)
           .append(" connections; ms from the YAML edit)\n\n")
-          .append("| protocol | clients | file → publish | publish → last ACK | p50 | p99 | last ACK T(N) | KB/client |\n")
-          .append("|---|---|---|---|---|---|---|---|\n");
+          .append("| protocol | clients | file → publish | publish → last ACK | p50 | p99 | last ACK T(N) | KB/client | CPU µs/client |\n")
+          .append("|---|---|---|---|---|---|---|---|---|\n");
       for (FanOut.Protocol p : FanOut.Protocol.values()) {
         for (int n : new int[] {100, 1000}) {
           String k = "fanout." + p.key + "." + n + ".";
@@ -55,7 +55,7 @@ final class Report {
               .append(f.cell(k + "read", "%.1f")).append(" | ").append(f.cell(k + "push", "%.1f")).append(" | ")
               .append(f.cell(k + "p50", "%.1f")).append(" | ")
               .append(f.cell(k + "p99", "%.1f")).append(" | ").append(f.cell(k + "max", "%.1f")).append(" | ")
-              .append(f.cell(k + "kb", "%.1f")).append(" |\n");
+              .append(f.cell(k + "kb", "%.1f")).append(" | ").append(f.cell(k + "cpu", "%.0f")).append(" |\n");
         }
       }
       b.append("\n| protocol | target 5a: p99 at 1,000 < 1,000 ms | target 5b: T(1,000)/T(100) ≤ 2 |\n|---|---|---|\n");

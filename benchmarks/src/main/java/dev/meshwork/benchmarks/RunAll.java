@@ -64,10 +64,12 @@ final class RunAll {
               f.add(k + "applied", fr.appliedMs());
               f.add(k + "push", fr.pushMs());
               f.add(k + "read", fr.readMs());
+              f.add(k + "cpu", fr.cpuUsPerClient());
               System.err.printf("run %d fan-out %s %d: p50 %.1f ms p99 %.1f ms last ACK %.1f ms, %.1f KB/client;"
-                      + " file to publish %.1f ms, publish to last ACK %.1f ms (config applied stamped after %.1f ms)%n",
+                      + " file to publish %.1f ms, publish to last ACK %.1f ms (config applied stamped after %.1f ms);"
+                      + " process CPU %.0f us/client%n",
                   r + 1, p.key, n, fr.p50Ms(), fr.p99Ms(), fr.maxMs(), fr.kbPerClient(), fr.readMs(), fr.pushMs(),
-                  fr.appliedMs());
+                  fr.appliedMs(), fr.cpuUsPerClient());
             }
           }
         }
