@@ -3,6 +3,9 @@ package dev.meshwork.benchmarks;
 import dev.meshwork.controlplane.ControlPlane;
 import dev.meshwork.core.MeshRegistration;
 import dev.meshwork.core.MeshSettings;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +25,15 @@ import java.util.stream.Stream;
 final class BenchMesh implements AutoCloseable {
   final Path dir;
   final ControlPlane cp;
+  /** The control plane's meters (open xDS streams, push convergence), for the fan-out benchmark. */
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final List<AutoCloseable> closing = new ArrayList<>();
 
   BenchMesh() throws IOException {
     dir = Files.createTempDirectory("meshwork-bench");
     Files.createDirectories(dir.resolve("config"));
     cp = ControlPlane.builder().configDirectory(dir.resolve("config")).xdsPort(0).adminPort(0)
-        .registryWarmup(Duration.ZERO).start();
+        .registryWarmup(Duration.ZERO).meterRegistry(meters).start();
   }
 
   MeshSettings settings(String service) {
@@ -39,6 +44,20 @@ final class BenchMesh implements AutoCloseable {
   void register(String service, String instance, int port, Map<String, String> labels) {
     MeshSettings s = MeshSettings.builder().controlPlane(cp.xdsTarget()).service(service).instanceId(instance).build();
     closing.add(MeshRegistration.register(s, "127.0.0.1", port, labels, Duration.ofSeconds(30)));
+  }
+
+  /** Open xDS streams as the control plane counts them ({@code meshwork.cp.xds.clients}). */
+  int connectedClients() {
+    Gauge g = meters.find("meshwork.cp.xds.clients").gauge();
+    return g == null ? 0 : (int) g.value();
+  }
+
+  /**
+   * The control plane's push-convergence timer ({@code meshwork.cp.push.latency}: from a snapshot
+   * being published until every client sent a changed type has answered).
+   */
+  Timer pushLatency() {
+    return meters.find("meshwork.cp.push.latency").timer();
   }
 
   /** Writes a config file and waits (bounded) until the control plane has accepted it. */

@@ -45,18 +45,32 @@ final class RunAll {
     if (!o.getOrDefault("fanout", "true").equals("false")) {
       try (BenchMesh cp = new BenchMesh()) {
         cp.apply("reviews.yaml", FanOut.weights(0));
-        FanOut.measure(cp, 100, 1); // warm-up
-        int flip = 2;
+        int flip = 1; // each pass flips the weights: an unchanged file would not be a new version
+        for (FanOut.Protocol p : FanOut.Protocol.values()) {
+          FanOut.measure(cp, p, 100, flip++); // warm-up
+        }
         for (int r = 0; r < runs; r++) {
           for (int n : new int[] {100, 1000}) {
-            FanOut.Result fr = FanOut.measure(cp, n, flip++);
-            f.add("fanout." + n + ".p50", fr.p50Ms());
-            f.add("fanout." + n + ".p99", fr.p99Ms());
-            f.add("fanout." + n + ".max", fr.maxMs());
-            f.add("fanout." + n + ".kb", fr.kbPerClient());
-            f.add("fanout." + n + ".applied", fr.appliedMs());
-            System.err.printf("run %d fan-out %d: p50 %.1f ms p99 %.1f ms last ACK %.1f ms, %.1f KB/client, config applied after %.1f ms%n",
-                r + 1, n, fr.p50Ms(), fr.p99Ms(), fr.maxMs(), fr.kbPerClient(), fr.appliedMs());
+            // Which protocol goes first alternates between runs, so drift hits both.
+            FanOut.Protocol[] order = r % 2 == 0 ? FanOut.Protocol.values()
+                : new FanOut.Protocol[] {FanOut.Protocol.DELTA, FanOut.Protocol.SOTW};
+            for (FanOut.Protocol p : order) {
+              FanOut.Result fr = FanOut.measure(cp, p, n, flip++);
+              String k = "fanout." + p.key + "." + n + ".";
+              f.add(k + "p50", fr.p50Ms());
+              f.add(k + "p99", fr.p99Ms());
+              f.add(k + "max", fr.maxMs());
+              f.add(k + "kb", fr.kbPerClient());
+              f.add(k + "applied", fr.appliedMs());
+              f.add(k + "push", fr.pushMs());
+              f.add(k + "read", fr.readMs());
+              f.add(k + "cpu", fr.cpuUsPerClient());
+              System.err.printf("run %d fan-out %s %d: p50 %.1f ms p99 %.1f ms last ACK %.1f ms, %.1f KB/client;"
+                      + " file to publish %.1f ms, publish to last ACK %.1f ms (config applied stamped after %.1f ms);"
+                      + " process CPU %.0f us/client%n",
+                  r + 1, p.key, n, fr.p50Ms(), fr.p99Ms(), fr.maxMs(), fr.kbPerClient(), fr.readMs(), fr.pushMs(),
+                  fr.appliedMs(), fr.cpuUsPerClient());
+            }
           }
         }
       }

@@ -15,9 +15,11 @@ import dev.meshwork.controlplane.internal.runtime.DirectoryFingerprint;
 import dev.meshwork.controlplane.internal.runtime.DirectoryWatcher;
 import dev.meshwork.controlplane.internal.xds.ClientTracker;
 import dev.meshwork.controlplane.internal.xds.MeshCache;
+import dev.meshwork.controlplane.internal.xds.ResourceSerializer;
 import dev.meshwork.controlplane.internal.xds.XdsResources;
 import dev.meshwork.controlplane.internal.xds.XdsSnapshot;
 import dev.meshwork.controlplane.internal.xds.XdsTranslator;
+import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -136,7 +138,9 @@ public final class ControlPlane implements AutoCloseable {
     }
     sync.execute(() -> started = true);
     ca = CertificateAuthority.create(settings.caConfig(), metrics.registry());
-    V3DiscoveryServer discovery = new V3DiscoveryServer(tracker, cache);
+    // Each resource is packed once per snapshot, not once per stream it is sent to.
+    V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(tracker), cache, new DefaultExecutorGroup(),
+        new ResourceSerializer());
     NettyServerBuilder server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.bindAddress, settings.xdsPort))
         .addService(discovery.getAggregatedDiscoveryServiceImpl())
         .addService(new RegistryService(registry))

@@ -15,6 +15,7 @@ import io.envoyproxy.controlplane.cache.XdsRequest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,8 +32,11 @@ import java.util.function.Consumer;
  * monitor guards the snapshot swap against watch registration so no update is missed.
  */
 public final class MeshCache implements ConfigWatcher {
-  private final List<Watch> watches = new ArrayList<>();
-  private final List<DeltaWatch> deltaWatches = new ArrayList<>();
+  // Insertion-ordered sets, not lists: every request cancels its stream's previous watch, which
+  // is usually no longer here (answered by the last push), and a list scan per request made each
+  // push O(clients^2) under the monitor. Watches compare by identity.
+  private final Set<Watch> watches = new LinkedHashSet<>();
+  private final Set<DeltaWatch> deltaWatches = new LinkedHashSet<>();
   // Watches opened by a NACK of the current version, with that version: answered only once their
   // type's version differs from it (guarded by the monitor).
   private final Map<Object, String> rejected = new java.util.IdentityHashMap<>();

@@ -40,6 +40,31 @@ class MeshCacheTest {
   }
 
   @Test
+  void waitingWatches_cancelledOrAnswered_areForgotten_andTheRestAnsweredOncePerChange_inOrder() {
+    MeshCache cache = new MeshCache(XdsSnapshot.of(resources("reviews")));
+    String v1 = cache.snapshot().type(Resources.ResourceType.LISTENER).version();
+    List<Integer> answered = new ArrayList<>();
+    List<io.envoyproxy.controlplane.cache.Watch> watches = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      int id = i;
+      watches.add(cache.createWatch(true, lds(v1, "reviews"), Set.of("reviews"), r -> answered.add(id), false, false));
+    }
+    assertEquals(List.of(), answered, "up to date: all wait");
+    watches.get(3).cancel(); // streams that sent another request (or went away)
+    watches.get(7).cancel();
+    cache.setSnapshot(XdsSnapshot.of(resources("reviews", "ratings")));
+    assertEquals(List.of(0, 1, 2, 4, 5, 6, 8, 9), answered);
+
+    // Each stream's next request cancels its answered watch: nothing to do, nothing answered twice.
+    watches.forEach(io.envoyproxy.controlplane.cache.Watch::cancel);
+    String v2 = cache.snapshot().type(Resources.ResourceType.LISTENER).version();
+    answered.clear();
+    cache.createWatch(true, lds(v2, "reviews"), Set.of("reviews"), r -> answered.add(100), false, false);
+    cache.setSnapshot(XdsSnapshot.of(resources("reviews")));
+    assertEquals(List.of(100), answered);
+  }
+
+  @Test
   void delta_newlySubscribedUnknownListener_isListedRemoved_once() {
     MeshCache cache = new MeshCache(XdsSnapshot.of(resources("reviews")));
     List<io.envoyproxy.controlplane.cache.DeltaResponse> got = new ArrayList<>();
