@@ -51,9 +51,10 @@ final class LoadHarness implements AutoCloseable {
    * @param meshTelemetry {@code on}: metrics and tracing (sampled out); {@code off}: TelemetryOptions.DISABLED
    * @param sliceMs length of one client's slice; phases alternate bare and mesh slice by slice
    * @param tls {@code plaintext}, {@code mtls} or {@code both}
+   * @param sliceLog print one line per slice (calls, percentiles, max, GC) to stderr
    */
   record Settings(int rate, int openSeconds, int closedSeconds, int warmupSeconds, int concurrency, String meshTelemetry,
-      int sliceMs, String tls) {
+      int sliceMs, String tls, boolean sliceLog) {
     Settings {
       if (!List.of("plaintext", "mtls", "both").contains(tls)) {
         throw new IllegalArgumentException("--tls " + tls + " (expected: plaintext, mtls or both)");
@@ -287,7 +288,7 @@ final class LoadHarness implements AutoCloseable {
 
   /** What a client's slices of one phase measured, accumulated. Used by one thread at a time. */
   static final class Acc {
-    final Recorder recorder = new Recorder(3);
+    private final Histogram histogram = new Histogram(3);
     long requests;
     long errors;
     long nanos;
@@ -297,9 +298,9 @@ final class LoadHarness implements AutoCloseable {
     long gcMillis;
     long serverSeen;
     int slices;
-    private Histogram histogram;
-
-    void add(long requests, long errors, long nanos, Usage.Snapshot s0, Usage.Snapshot s1, long allocBytes) {
+    void add(Histogram latencies, long requests, long errors, long nanos, Usage.Snapshot s0, Usage.Snapshot s1,
+        long allocBytes) {
+      histogram.add(latencies);
       this.requests += requests;
       this.errors += errors;
       this.nanos += nanos;
@@ -310,15 +311,8 @@ final class LoadHarness implements AutoCloseable {
       slices++;
     }
 
-    Histogram histogram() {
-      if (histogram == null) {
-        histogram = recorder.getIntervalHistogram();
-      }
-      return histogram;
-    }
-
     double micros(double percentile) {
-      return histogram().getValueAtPercentile(percentile) / 1000.0;
+      return histogram.getValueAtPercentile(percentile) / 1000.0;
     }
 
     double cpuMicrosPerRequest() {
@@ -412,7 +406,7 @@ final class LoadHarness implements AutoCloseable {
   private void openSlice(Target t, Acc acc) throws InterruptedException {
     long total = Math.max(1, (long) settings.rate() * settings.sliceMs() / 1000);
     long period = TimeUnit.SECONDS.toNanos(1) / settings.rate();
-    Recorder recorder = acc.recorder;
+    Recorder recorder = new Recorder(3);
     AtomicLong done = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     Usage.Snapshot s0 = Usage.take();
@@ -439,7 +433,18 @@ final class LoadHarness implements AutoCloseable {
     long t1 = System.nanoTime();
     Usage.Snapshot s1 = Usage.take();
     long finished = done.get();
-    acc.add(finished, errors.get() + (total - finished), t1 - t0, s0, s1, Usage.allocated(s0, s1, Set.of()));
+    Histogram h = recorder.getIntervalHistogram();
+    acc.add(h, finished, errors.get() + (total - finished), t1 - t0, s0, s1, Usage.allocated(s0, s1, Set.of()));
+    logSlice("open", t, h, t1 - t0, s0, s1);
+  }
+
+  private void logSlice(String phase, Target t, Histogram h, long nanos, Usage.Snapshot s0, Usage.Snapshot s1) {
+    if (settings.sliceLog()) {
+      System.err.printf("  slice %s %-4s: %d calls in %.0f ms, p50 %.0f µs p99 %.0f µs max %.0f µs, GC %d (%d ms)%n",
+          phase, t.name(), h.getTotalCount(), nanos / 1e6, h.getValueAtPercentile(50) / 1e3,
+          h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3, s1.gcCount() - s0.gcCount(),
+          s1.gcMillis() - s0.gcMillis());
+    }
   }
 
   /**
@@ -448,7 +453,7 @@ final class LoadHarness implements AutoCloseable {
    * them), the other threads' bytes come from the snapshots.
    */
   private void closedSlice(Target t, Acc acc) throws InterruptedException {
-    Recorder recorder = acc.recorder;
+    Recorder recorder = new Recorder(3);
     AtomicLong done = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     AtomicLong callerBytes = new AtomicLong();
@@ -486,7 +491,9 @@ final class LoadHarness implements AutoCloseable {
     }
     long stop = System.nanoTime();
     Usage.Snapshot s1 = Usage.take();
-    acc.add(done.get(), errors.get(), stop - start, s0, s1, Usage.allocated(s0, s1, callerIds) + callerBytes.get());
+    Histogram h = recorder.getIntervalHistogram();
+    acc.add(h, done.get(), errors.get(), stop - start, s0, s1, Usage.allocated(s0, s1, callerIds) + callerBytes.get());
+    logSlice("closed", t, h, stop - start, s0, s1);
   }
 
   @Override

@@ -20,7 +20,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code all}: the JMH per-request benchmarks (one fork per run) then the load harness (runs in one
  * JVM after a warm-up), and a Markdown report. {@code load}: the load harness alone.
  * Options: {@code --runs 3 --rate 2000 --open-seconds 10 --closed-seconds 4 --warmup-seconds 6
- * --slice-ms 1000 --concurrency 8 --tls plaintext|mtls|both (both) --mesh-telemetry on|off --heap true|false
+ * --slice-ms 1000 --slice-log false --concurrency 8 --tls plaintext|mtls|both (both) --mesh-telemetry on|off --heap true|false
  * --fanout true|false --load true|false --jmh-warmup 3 --jmh-iterations 5 --out benchmarks/target/results.md}.
  */
 final class RunAll {
@@ -37,7 +37,8 @@ final class RunAll {
         Integer.parseInt(o.getOrDefault("concurrency", "8")),
         o.getOrDefault("mesh-telemetry", "on"),
         Integer.parseInt(o.getOrDefault("slice-ms", "1000")),
-        o.getOrDefault("tls", "both"));
+        o.getOrDefault("tls", "both"),
+        o.getOrDefault("slice-log", "false").equals("true"));
     Path out = Path.of(o.getOrDefault("out", "benchmarks/target/results.md"));
     Figures f = new Figures();
     double loadSeconds = 0;
@@ -86,7 +87,9 @@ final class RunAll {
         }
       }
       loadSeconds = (System.nanoTime() - l0) / 1e9;
-      System.err.printf("load harness: %.0f s (set-up, warm-up and %d runs)%n", loadSeconds, runs);
+      Usage.Snapshot gc = Usage.take();
+      System.err.printf("load harness: %.0f s (set-up, warm-up and %d runs); since JVM start %s: %d collections, %d ms%n",
+          loadSeconds, runs, Usage.collectors(), gc.gcCount(), gc.gcMillis());
     }
     String md = Report.markdown(f, runs, ls, withJmh, (System.nanoTime() - t0) / 1e9, loadSeconds);
     Files.createDirectories(out.toAbsolutePath().getParent());
