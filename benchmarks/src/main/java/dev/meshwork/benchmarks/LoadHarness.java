@@ -297,6 +297,7 @@ final class LoadHarness implements AutoCloseable {
     long gcCount;
     long gcMillis;
     long serverSeen;
+    long serverSessions;
     int slices;
     void add(Histogram latencies, long requests, long errors, long nanos, Usage.Snapshot s0, Usage.Snapshot s1,
         long allocBytes) {
@@ -349,6 +350,7 @@ final class LoadHarness implements AutoCloseable {
         int i = bareFirst ? j : 1 - j;
         Client c = pair.get(i);
         long seen0 = c.certSerial() == null ? 0 : c.server().seen(protocol, c.certSerial());
+        long sessions0 = c.certSerial() == null ? 0 : c.server().sessions(protocol, c.certSerial());
         if (open) {
           openSlice(c.target(), acc[i]);
         } else {
@@ -356,6 +358,7 @@ final class LoadHarness implements AutoCloseable {
         }
         if (c.certSerial() != null) {
           acc[i].serverSeen += c.server().seen(protocol, c.certSerial()) - seen0;
+          acc[i].serverSessions += c.server().sessions(protocol, c.certSerial()) - sessions0;
         }
       }
     }
@@ -381,14 +384,15 @@ final class LoadHarness implements AutoCloseable {
       out.add(k + "errors", a.errors);
       if (c.certSerial() != null) {
         out.add(k + "tls", a.tlsVerified());
+        out.add(k + "sessions", a.serverSessions);
       }
       System.err.printf("run %d %s %s %s %s: %s p50 %.0f µs p99 %.0f µs, cpu %.1f µs/req, %.2f KB/req, "
               + "GC %d pauses %d ms, errors %d, %d requests in %d slices (%.1f s)%s%n", run + 1, variant, protocol,
           open ? "open  " : "closed", c.name(), open ? "" : String.format("%.0f rps", a.rps()), a.micros(50),
           a.micros(99), a.cpuMicrosPerRequest(), a.kbPerRequest(), a.gcCount, a.gcMillis, a.errors, a.requests,
           a.slices, a.nanos / 1e9,
-          c.certSerial() == null ? "" : String.format(", server saw %d with its certificate (%.3f of successful)",
-              a.serverSeen, a.tlsVerified()));
+          c.certSerial() == null ? "" : String.format(", server saw %d with its certificate (%.3f of successful) "
+              + "over %d new TLS sessions", a.serverSeen, a.tlsVerified(), a.serverSessions));
       if (c.certSerial() != null && a.serverSeen != a.requests - a.errors) {
         System.err.printf("WARNING: %s %s %s: the TLS server counted %d calls with the client's certificate, the "
             + "client %d successful ones; server peers: %s%n", variant, protocol, c.name(), a.serverSeen,

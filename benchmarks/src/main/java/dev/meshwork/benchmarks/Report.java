@@ -76,7 +76,7 @@ final class Report {
       b.append("### Open loop at ").append(s.rate()).append(" rps, ").append(title)
           .append(" (latency from intended start, µs; process CPU per request, µs; allocation per request, KB)\n\n")
           .append("| protocol | client | p50 | p99 | p99.9 | CPU/request | alloc/request | GC pauses | GC pause ms | errors |")
-          .append(tls ? " server saw the client's certificate |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+          .append(tls ? " server saw the client's certificate | new TLS sessions |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n"
               : "\n|---|---|---|---|---|---|---|---|---|---|\n");
       for (String p : List.of("http", "grpc")) {
         for (String c : List.of("bare", "mesh")) {
@@ -86,12 +86,13 @@ final class Report {
               .append(" | ").append(f.cell(k + "cpu", "%.1f")).append(" | ").append(f.cell(k + "kb", "%.2f"))
               .append(" | ").append(f.cell(k + "gc", "%.0f")).append(" | ").append(f.cell(k + "gcms", "%.0f"))
               .append(" | ").append(f.cell(k + "errors", "%.0f"))
-              .append(tls ? " | " + f.cell(k + "tls", "%.3f") : "").append(" |\n");
+              .append(tls ? " | " + f.cell(k + "tls", "%.3f") + " | " + f.cell(k + "sessions", "%.0f") : "")
+              .append(" |\n");
         }
       }
       b.append("\n### Closed loop, ").append(s.concurrency()).append(" callers, ").append(title).append("\n\n")
           .append("| protocol | client | requests/s | p50 (µs) | CPU/request (µs) | alloc/request (KB) | GC pauses | GC pause ms | errors |")
-          .append(tls ? " server saw the client's certificate |\n|---|---|---|---|---|---|---|---|---|---|\n"
+          .append(tls ? " server saw the client's certificate | new TLS sessions |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
               : "\n|---|---|---|---|---|---|---|---|---|\n");
       for (String p : List.of("http", "grpc")) {
         for (String c : List.of("bare", "mesh")) {
@@ -101,7 +102,8 @@ final class Report {
               .append(" | ").append(f.cell(k + "kb", "%.2f"))
               .append(" | ").append(f.cell(k + "gc", "%.0f")).append(" | ").append(f.cell(k + "gcms", "%.0f"))
               .append(" | ").append(f.cell(k + "errors", "%.0f"))
-              .append(tls ? " | " + f.cell(k + "tls", "%.3f") : "").append(" |\n");
+              .append(tls ? " | " + f.cell(k + "tls", "%.3f") + " | " + f.cell(k + "sessions", "%.0f") : "")
+              .append(" |\n");
         }
       }
       b.append('\n');

@@ -58,6 +58,9 @@ final class Servers implements AutoCloseable {
   /** Requests by client certificate serial (hex), per server; "none" for a TLS session without one. */
   private final Map<String, LongAdder> httpPeers = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> grpcPeers = new ConcurrentHashMap<>();
+  /** TLS sessions (connections; a resumed one is a new session too) by client certificate serial, per server. */
+  private final Map<String, LongAdder> httpSessions = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> grpcSessions = new ConcurrentHashMap<>();
 
   /** Plaintext servers. */
   Servers() throws IOException {
@@ -86,7 +89,7 @@ final class Servers implements AutoCloseable {
     }
     http.createContext("/", exchange -> {
       if (exchange instanceof HttpsExchange tls) {
-        count(httpPeers, tls.getSSLSession());
+        count(httpPeers, httpSessions, tls.getSSLSession());
       }
       try (InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
         in.readAllBytes();
@@ -108,7 +111,7 @@ final class Servers implements AutoCloseable {
         @Override
         public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
             ServerCallHandler<Q, A> next) {
-          count(grpcPeers, call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+          count(grpcPeers, grpcSessions, call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
           return next.startCall(call, headers);
         }
       };
@@ -121,15 +124,17 @@ final class Servers implements AutoCloseable {
   }
 
   /** Counts a request under its client certificate's serial, cached on the TLS session. */
-  private static void count(Map<String, LongAdder> peers, SSLSession session) {
+  private static void count(Map<String, LongAdder> peers, Map<String, LongAdder> sessions, SSLSession session) {
     if (session == null) {
       peers.computeIfAbsent("plaintext", k -> new LongAdder()).increment();
       return;
     }
     LongAdder c = (LongAdder) session.getValue(PEER_COUNTER);
     if (c == null) {
-      c = peers.computeIfAbsent(serialOf(session), k -> new LongAdder());
+      String serial = serialOf(session);
+      c = peers.computeIfAbsent(serial, k -> new LongAdder());
       session.putValue(PEER_COUNTER, c);
+      sessions.computeIfAbsent(serial, k -> new LongAdder()).increment();
     }
     c.increment();
   }
@@ -145,6 +150,12 @@ final class Servers implements AutoCloseable {
   /** Requests the HTTP or gRPC server received with the client certificate of this serial (hex). */
   long seen(String protocol, String serial) {
     LongAdder c = (protocol.equals("http") ? httpPeers : grpcPeers).get(serial);
+    return c == null ? 0 : c.sum();
+  }
+
+  /** TLS sessions the HTTP or gRPC server saw with the client certificate of this serial (hex). */
+  long sessions(String protocol, String serial) {
+    LongAdder c = (protocol.equals("http") ? httpSessions : grpcSessions).get(serial);
     return c == null ? 0 : c.sum();
   }
 
