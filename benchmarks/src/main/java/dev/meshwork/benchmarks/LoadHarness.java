@@ -354,7 +354,7 @@ final class LoadHarness implements AutoCloseable {
         if (open) {
           openSlice(c.target(), acc[i]);
         } else {
-          closedSlice(c.target(), acc[i]);
+          closedSlice(c.target(), acc[i], "bench-caller-" + variant + "-" + protocol + "-" + c.name() + "-");
         }
         if (c.certSerial() != null) {
           acc[i].serverSeen += c.server().seen(protocol, c.certSerial()) - seen0;
@@ -456,7 +456,7 @@ final class LoadHarness implements AutoCloseable {
    * for {@code sliceMs}; each adds its own allocated bytes before it ends (their counters go with
    * them), the other threads' bytes come from the snapshots.
    */
-  private void closedSlice(Target t, Acc acc) throws InterruptedException {
+  private void closedSlice(Target t, Acc acc, String threadPrefix) throws InterruptedException {
     Recorder recorder = new Recorder(3);
     AtomicLong done = new AtomicLong();
     AtomicLong errors = new AtomicLong();
@@ -479,7 +479,7 @@ final class LoadHarness implements AutoCloseable {
           done.incrementAndGet();
         }
         callerBytes.addAndGet(Usage.THREADS.getCurrentThreadAllocatedBytes());
-      }, "bench-caller-" + t.name() + "-" + i);
+      }, threadPrefix + i);
       c.setDaemon(true);
       callers.add(c);
       callerIds.add(c.getId());
