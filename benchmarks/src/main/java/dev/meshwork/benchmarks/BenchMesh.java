@@ -30,10 +30,32 @@ final class BenchMesh implements AutoCloseable {
   private final List<AutoCloseable> closing = new ArrayList<>();
 
   BenchMesh() throws IOException {
+    this(List.of());
+  }
+
+  /**
+   * A control plane whose CA (root in memory) issues certificates to the given service accounts of
+   * namespace {@code default}, each with the join token {@code <sa>-token} (see {@link #token}).
+   */
+  BenchMesh(List<String> serviceAccounts) throws IOException {
     dir = Files.createTempDirectory("meshwork-bench");
     Files.createDirectories(dir.resolve("config"));
-    cp = ControlPlane.builder().configDirectory(dir.resolve("config")).xdsPort(0).adminPort(0)
-        .registryWarmup(Duration.ZERO).meterRegistry(meters).start();
+    ControlPlane.Builder b = ControlPlane.builder().configDirectory(dir.resolve("config")).xdsPort(0).adminPort(0)
+        .registryWarmup(Duration.ZERO).meterRegistry(meters);
+    for (String sa : serviceAccounts) {
+      b.joinToken(token(sa), "default", sa);
+    }
+    cp = b.start();
+  }
+
+  /** The join token of a service account given to the constructor. */
+  static String token(String serviceAccount) {
+    return serviceAccount + "-token";
+  }
+
+  /** Settings of a workload with a mesh identity (its join token), service account = service. */
+  MeshSettings identitySettings(String service) {
+    return MeshSettings.builder().controlPlane(cp.xdsTarget()).service(service).identityToken(token(service)).build();
   }
 
   MeshSettings settings(String service) {

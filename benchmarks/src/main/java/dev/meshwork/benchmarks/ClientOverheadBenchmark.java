@@ -70,7 +70,7 @@ public class ClientOverheadBenchmark {
               InsecureChannelCredentials.create()).build());
     } else {
       cp = new BenchMesh();
-      cp.apply("bench.yaml", LoadHarness.serviceYaml(servers.httpPort(), servers.grpcPort()));
+      cp.apply("bench.yaml", LoadHarness.serviceYaml("bench", servers.httpPort(), servers.grpcPort(), null));
       otel = OpenTelemetrySdk.builder()
           .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build()).build();
       mesh = Mesh.start(cp.settings("bench-client"), MeshOptions.DEFAULTS.withMeterRegistry(new SimpleMeterRegistry())

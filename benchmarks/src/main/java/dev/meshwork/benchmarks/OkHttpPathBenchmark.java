@@ -69,7 +69,7 @@ public class OkHttpPathBenchmark {
       return;
     }
     cp = new BenchMesh();
-    cp.apply("bench.yaml", LoadHarness.serviceYaml(8080, 9090));
+    cp.apply("bench.yaml", LoadHarness.serviceYaml("bench", 8080, 9090, null));
     otel = OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build()).build();
     mesh = Mesh.start(cp.settings("bench-client"), MeshOptions.DEFAULTS.withMeterRegistry(new SimpleMeterRegistry())

@@ -6,7 +6,7 @@ import java.util.List;
 final class Report {
   private Report() {}
 
-  static String markdown(Figures f, int runs, LoadHarness.Settings s, boolean jmh, double seconds) {
+  static String markdown(Figures f, int runs, LoadHarness.Settings s, boolean jmh, double seconds, double loadSeconds) {
     StringBuilder b = new StringBuilder();
     List<String> cpu = RunAll.cpuinfo();
     String model = cpu.stream().filter(l -> l.startsWith("model name")).findFirst()
@@ -70,62 +70,98 @@ final class Report {
       }
       b.append("\n");
     }
-    if (!f.has("http.open.bare.p50")) {
+    List<String> variants = s.variants().stream().filter(v -> f.has(v + ".http.open.bare.p50")).toList();
+    if (variants.isEmpty()) {
       heap(b, f);
       return b.toString();
     }
-    b.append("### Open loop at ").append(s.rate()).append(" rps, ").append(s.openSeconds())
-        .append(" s per client per run; mesh telemetry ").append(s.meshTelemetry())
-        .append(" (latency from intended start, µs; process CPU per request, µs)\n\n")
-        .append("| protocol | client | p50 | p99 | p99.9 | CPU/request | errors |\n|---|---|---|---|---|---|---|\n");
-    for (String p : List.of("http", "grpc")) {
-      for (String c : List.of("bare", "mesh")) {
-        String k = p + ".open." + c + ".";
-        b.append("| ").append(p).append(" | ").append(c).append(" | ").append(f.cell(k + "p50", "%.0f"))
-            .append(" | ").append(f.cell(k + "p99", "%.0f")).append(" | ").append(f.cell(k + "p999", "%.0f"))
-            .append(" | ").append(f.cell(k + "cpu", "%.1f")).append(" | ").append(f.cell(k + "errors", "%.0f"))
-            .append(" |\n");
+    b.append("Load harness: bare and mesh alternate in ").append(s.sliceMs()).append(" ms slices within each phase ")
+        .append("(per run and client: open loop ").append(s.openSeconds()).append(" s, closed loop ")
+        .append(s.closedSeconds()).append(" s); mesh telemetry ").append(s.meshTelemetry())
+        .append(String.format("; %.0f s for the load harness in all", loadSeconds))
+        .append(". Allocation: bytes allocated by every thread of the process during the client's slices, per request; ")
+        .append("GC: stop-the-world collections during its slices (").append(Usage.collectors())
+        .append("), count and total pause time per run.\n\n");
+    for (String v : variants) {
+      boolean tls = v.equals("mtls");
+      String title = tls ? "mTLS (both sides; mesh-CA certificates)" : "plaintext";
+      b.append("### Open loop at ").append(s.rate()).append(" rps, ").append(title)
+          .append(" (latency from intended start, µs; process CPU per request, µs; allocation per request, KB)\n\n")
+          .append("| protocol | client | p50 | p99 | p99.9 | CPU/request | alloc/request | GC pauses | GC pause ms | errors |")
+          .append(tls ? " server saw the client's certificate | new TLS sessions |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+              : "\n|---|---|---|---|---|---|---|---|---|---|\n");
+      for (String p : List.of("http", "grpc")) {
+        for (String c : List.of("bare", "mesh")) {
+          String k = v + "." + p + ".open." + c + ".";
+          b.append("| ").append(p).append(" | ").append(c).append(" | ").append(f.cell(k + "p50", "%.0f"))
+              .append(" | ").append(f.cell(k + "p99", "%.0f")).append(" | ").append(f.cell(k + "p999", "%.0f"))
+              .append(" | ").append(f.cell(k + "cpu", "%.1f")).append(" | ").append(f.cell(k + "kb", "%.2f"))
+              .append(" | ").append(f.cell(k + "gc", "%.0f")).append(" | ").append(f.cell(k + "gcms", "%.0f"))
+              .append(" | ").append(f.cell(k + "errors", "%.0f"))
+              .append(tls ? " | " + f.cell(k + "tls", "%.3f") + " | " + f.cell(k + "sessions", "%.0f") : "")
+              .append(" |\n");
+        }
       }
-    }
-    b.append("\n### Closed loop, ").append(s.concurrency()).append(" callers, ").append(s.closedSeconds())
-        .append(" s per client per run\n\n")
-        .append("| protocol | client | requests/s | p50 (µs) | CPU/request (µs) | errors |\n|---|---|---|---|---|---|\n");
-    for (String p : List.of("http", "grpc")) {
-      for (String c : List.of("bare", "mesh")) {
-        String k = p + ".closed." + c + ".";
-        b.append("| ").append(p).append(" | ").append(c).append(" | ").append(f.cell(k + "rps", "%.0f"))
-            .append(" | ").append(f.cell(k + "p50", "%.0f")).append(" | ").append(f.cell(k + "cpu", "%.1f"))
-            .append(" | ").append(f.cell(k + "errors", "%.0f")).append(" |\n");
+      b.append("\n### Closed loop, ").append(s.concurrency()).append(" callers, ").append(title).append("\n\n")
+          .append("| protocol | client | requests/s | p50 (µs) | CPU/request (µs) | alloc/request (KB) | GC pauses | GC pause ms | errors |")
+          .append(tls ? " server saw the client's certificate | new TLS sessions |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+              : "\n|---|---|---|---|---|---|---|---|---|\n");
+      for (String p : List.of("http", "grpc")) {
+        for (String c : List.of("bare", "mesh")) {
+          String k = v + "." + p + ".closed." + c + ".";
+          b.append("| ").append(p).append(" | ").append(c).append(" | ").append(f.cell(k + "rps", "%.0f"))
+              .append(" | ").append(f.cell(k + "p50", "%.0f")).append(" | ").append(f.cell(k + "cpu", "%.1f"))
+              .append(" | ").append(f.cell(k + "kb", "%.2f"))
+              .append(" | ").append(f.cell(k + "gc", "%.0f")).append(" | ").append(f.cell(k + "gcms", "%.0f"))
+              .append(" | ").append(f.cell(k + "errors", "%.0f"))
+              .append(tls ? " | " + f.cell(k + "tls", "%.3f") + " | " + f.cell(k + "sessions", "%.0f") : "")
+              .append(" |\n");
+        }
       }
+      b.append('\n');
     }
     heap(b, f);
     b.append("\n### Against the targets (per-run ratios mesh/bare: median (min–max))\n\n")
-        .append("| target | protocol | measured | limit | verdict |\n|---|---|---|---|---|\n");
-    for (String p : List.of("http", "grpc")) {
-      target(b, f, p, "1. p50 ≤ 1.03 × bare + 20 µs", p + ".open.mesh.p50", p + ".open.bare.p50", 1.03, 20);
-      target(b, f, p, "1. p99 ≤ 1.05 × bare + 50 µs", p + ".open.mesh.p99", p + ".open.bare.p99", 1.05, 50);
-      ratio(b, f, p, "2. closed-loop throughput ≥ 0.95 × bare", p + ".closed.mesh.rps", p + ".closed.bare.rps", 0.95, true);
-      ratio(b, f, p, "3. CPU/request ≤ 1.10 × bare at " + s.rate() + " rps", p + ".open.mesh.cpu", p + ".open.bare.cpu", 1.10, false);
+        .append("| target | variant | protocol | measured | limit | verdict |\n|---|---|---|---|---|---|\n");
+    for (String v : variants) {
+      for (String p : List.of("http", "grpc")) {
+        String k = v + "." + p;
+        target(b, f, v, p, "1. p50 ≤ 1.03 × bare + 20 µs", k + ".open.mesh.p50", k + ".open.bare.p50", 1.03, 20);
+        target(b, f, v, p, "1. p99 ≤ 1.05 × bare + 50 µs", k + ".open.mesh.p99", k + ".open.bare.p99", 1.05, 50);
+        ratio(b, f, v, p, "2. closed-loop throughput ≥ 0.95 × bare", k + ".closed.mesh.rps", k + ".closed.bare.rps", 0.95, true);
+        ratio(b, f, v, p, "3. CPU/request ≤ 1.10 × bare at " + s.rate() + " rps", k + ".open.mesh.cpu", k + ".open.bare.cpu", 1.10, false);
+      }
     }
+    b.append("\nAllocation per request, mesh/bare (per-run ratios; not a target, explains p99 and CPU):");
+    for (String v : variants) {
+      for (String p : List.of("http", "grpc")) {
+        String k = v + "." + p;
+        b.append(" ").append(v).append(' ').append(p).append(" open ")
+            .append(Figures.cell(f.ratio(k + ".open.mesh.kb", k + ".open.bare.kb"), "%.2f")).append(", closed ")
+            .append(Figures.cell(f.ratio(k + ".closed.mesh.kb", k + ".closed.bare.kb"), "%.2f")).append(';');
+      }
+    }
+    b.setLength(b.length() - 1);
+    b.append(".\n");
     return b.toString();
   }
 
   /** mesh ≤ factor × bare + plus, judged on the medians. */
-  private static void target(StringBuilder b, Figures f, String p, String name, String mesh, String bare,
+  private static void target(StringBuilder b, Figures f, String v, String p, String name, String mesh, String bare,
       double factor, double plus) {
     double limit = factor * f.median(bare) + plus;
     double m = f.median(mesh);
-    b.append("| ").append(name).append(" | ").append(p).append(" | mesh ").append(String.format("%.0f µs", m))
+    b.append("| ").append(name).append(" | ").append(v).append(" | ").append(p).append(" | mesh ").append(String.format("%.0f µs", m))
         .append(" (ratio ").append(Figures.cell(f.ratio(mesh, bare), "%.3f")).append(") | ")
         .append(String.format("%.0f µs", limit)).append(" | ").append(m <= limit ? "met" : "**missed**").append(" |\n");
   }
 
-  private static void ratio(StringBuilder b, Figures f, String p, String name, String mesh, String bare, double limit,
-      boolean atLeast) {
+  private static void ratio(StringBuilder b, Figures f, String v, String p, String name, String mesh, String bare,
+      double limit, boolean atLeast) {
     List<Double> r = f.ratio(mesh, bare);
     double med = Figures.median(r);
     boolean ok = atLeast ? med >= limit : med <= limit;
-    b.append("| ").append(name).append(" | ").append(p).append(" | ").append(Figures.cell(r, "%.3f")).append(" | ")
+    b.append("| ").append(name).append(" | ").append(v).append(" | ").append(p).append(" | ").append(Figures.cell(r, "%.3f")).append(" | ")
         .append(atLeast ? "≥ " : "≤ ").append(limit).append(" | ").append(ok ? "met" : "**missed**").append(" |\n");
   }
 

@@ -19,8 +19,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * {@code all}: the JMH per-request benchmarks (one fork per run) then the load harness (runs in one
  * JVM after a warm-up), and a Markdown report. {@code load}: the load harness alone.
- * Options: {@code --runs 3 --rate 2000 --open-seconds 10 --closed-seconds 5 --warmup-seconds 10
- * --concurrency 8 --mesh-telemetry on|off --heap true|false --fanout true|false --load true|false --jmh-warmup 3 --jmh-iterations 5 --out benchmarks/target/results.md}.
+ * Options: {@code --runs 3 --rate 2000 --open-seconds 10 --closed-seconds 4 --warmup-seconds 6
+ * --slice-ms 1000 --slice-log false --concurrency 8 --tls plaintext|mtls|both (both) --mesh-telemetry on|off --heap true|false
+ * --fanout true|false --load true|false --jmh-warmup 3 --jmh-iterations 5 --out benchmarks/target/results.md}.
  */
 final class RunAll {
   private RunAll() {}
@@ -31,12 +32,16 @@ final class RunAll {
     LoadHarness.Settings ls = new LoadHarness.Settings(
         Integer.parseInt(o.getOrDefault("rate", "2000")),
         Integer.parseInt(o.getOrDefault("open-seconds", "10")),
-        Integer.parseInt(o.getOrDefault("closed-seconds", "5")),
-        Integer.parseInt(o.getOrDefault("warmup-seconds", "10")),
+        Integer.parseInt(o.getOrDefault("closed-seconds", "4")),
+        Integer.parseInt(o.getOrDefault("warmup-seconds", "6")),
         Integer.parseInt(o.getOrDefault("concurrency", "8")),
-        o.getOrDefault("mesh-telemetry", "on"));
+        o.getOrDefault("mesh-telemetry", "on"),
+        Integer.parseInt(o.getOrDefault("slice-ms", "1000")),
+        o.getOrDefault("tls", "both"),
+        o.getOrDefault("slice-log", "false").equals("true"));
     Path out = Path.of(o.getOrDefault("out", "benchmarks/target/results.md"));
     Figures f = new Figures();
+    double loadSeconds = 0;
     long t0 = System.nanoTime();
     if (withJmh) {
       jmh(f, runs, Integer.parseInt(o.getOrDefault("jmh-warmup", "3")),
@@ -88,14 +93,19 @@ final class RunAll {
       }
     }
     if (!o.getOrDefault("load", "true").equals("false")) {
+      long l0 = System.nanoTime();
       try (LoadHarness h = new LoadHarness(ls)) {
         h.warmUp();
         for (int r = 0; r < runs; r++) {
           h.run(r, f);
         }
       }
+      loadSeconds = (System.nanoTime() - l0) / 1e9;
+      Usage.Snapshot gc = Usage.take();
+      System.err.printf("load harness: %.0f s (set-up, warm-up and %d runs); since JVM start %s: %d collections, %d ms%n",
+          loadSeconds, runs, Usage.collectors(), gc.gcCount(), gc.gcMillis());
     }
-    String md = Report.markdown(f, runs, ls, withJmh, (System.nanoTime() - t0) / 1e9);
+    String md = Report.markdown(f, runs, ls, withJmh, (System.nanoTime() - t0) / 1e9, loadSeconds);
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, md);
     System.out.println(md);

@@ -1,6 +1,26 @@
 package dev.meshwork.benchmarks;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.meshwork.core.identity.MeshIdentity;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.TlsServerCredentials;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -15,8 +35,15 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** The loopback servers both clients call: 1 KiB per response. */
+/**
+ * The loopback servers both clients call: 1 KiB per response. Plaintext, or (with a server
+ * identity) an HTTPS server and a gRPC server with TLS, both requiring a client certificate that
+ * chains to the mesh CA; they present the identity's certificate (its SPIFFE ID in the SAN) and
+ * count requests by the serial of the client certificate they came with (see {@link #seen}).
+ */
 final class Servers implements AutoCloseable {
+  private static final String PEER_COUNTER = "meshwork.bench.peer";
+
   static final byte[] KIB = new byte[1024];
   static final MethodDescriptor<byte[], byte[]> ECHO = MethodDescriptor.<byte[], byte[]>newBuilder()
       .setType(MethodDescriptor.MethodType.UNARY)
@@ -27,12 +54,43 @@ final class Servers implements AutoCloseable {
 
   final HttpServer http;
   final Server grpc;
-  private final ExecutorService httpPool = Executors.newFixedThreadPool(16);
+  private final ExecutorService httpPool;
+  /** Requests by client certificate serial (hex), per server; "none" for a TLS session without one. */
+  private final Map<String, LongAdder> httpPeers = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> grpcPeers = new ConcurrentHashMap<>();
+  /** TLS sessions (connections; a resumed one is a new session too) by client certificate serial, per server. */
+  private final Map<String, LongAdder> httpSessions = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> grpcSessions = new ConcurrentHashMap<>();
 
+  /** Plaintext servers. */
   Servers() throws IOException {
+    this(null);
+  }
+
+  /** TLS servers presenting {@code identity}'s certificate and requiring client certificates; null: plaintext. */
+  Servers(MeshIdentity identity) throws IOException {
+    String kind = identity == null ? "plain" : "tls";
+    httpPool = Executors.newFixedThreadPool(16, new NamedThreads("bench-http-" + kind));
     // sun.net.httpserver.nodelay=true is set by Main before the server classes load.
-    http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+    InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
+    if (identity == null) {
+      http = HttpServer.create(any, 1024);
+    } else {
+      HttpsServer https = HttpsServer.create(any, 1024);
+      https.setHttpsConfigurator(new HttpsConfigurator(identity.sslContext()) {
+        @Override
+        public void configure(HttpsParameters params) {
+          SSLParameters p = identity.sslContext().getDefaultSSLParameters();
+          p.setNeedClientAuth(true);
+          params.setSSLParameters(p);
+        }
+      });
+      http = https;
+    }
     http.createContext("/", exchange -> {
+      if (exchange instanceof HttpsExchange tls) {
+        count(httpPeers, httpSessions, tls.getSSLSession());
+      }
       try (InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
         in.readAllBytes();
         exchange.sendResponseHeaders(200, KIB.length);
@@ -41,13 +99,83 @@ final class Servers implements AutoCloseable {
     });
     http.setExecutor(httpPool);
     http.start();
-    grpc = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(ServerServiceDefinition.builder("bench.Bench")
-            .addMethod(ECHO, ServerCalls.asyncUnaryCall((req, out) -> {
-              out.onNext(KIB);
-              out.onCompleted();
-            })).build())
-        .build().start();
+    ServerServiceDefinition service = ServerServiceDefinition.builder("bench.Bench")
+        .addMethod(ECHO, ServerCalls.asyncUnaryCall((req, out) -> {
+          out.onNext(KIB);
+          out.onCompleted();
+        })).build();
+    if (identity == null) {
+      grpc = NettyServerBuilder.forAddress(any).addService(service).build().start();
+    } else {
+      ServerInterceptor peers = new ServerInterceptor() {
+        @Override
+        public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+            ServerCallHandler<Q, A> next) {
+          count(grpcPeers, grpcSessions, call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+          return next.startCall(call, headers);
+        }
+      };
+      ServerCredentials tls = TlsServerCredentials.newBuilder()
+          .keyManager(identity.keyManager()).trustManager(identity.trustManager())
+          .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE).build();
+      grpc = NettyServerBuilder.forAddress(any, tls).addService(ServerInterceptors.intercept(service, peers))
+          .build().start();
+    }
+  }
+
+  /** Counts a request under its client certificate's serial, cached on the TLS session. */
+  private static void count(Map<String, LongAdder> peers, Map<String, LongAdder> sessions, SSLSession session) {
+    if (session == null) {
+      peers.computeIfAbsent("plaintext", k -> new LongAdder()).increment();
+      return;
+    }
+    LongAdder c = (LongAdder) session.getValue(PEER_COUNTER);
+    if (c == null) {
+      String serial = serialOf(session);
+      c = peers.computeIfAbsent(serial, k -> new LongAdder());
+      session.putValue(PEER_COUNTER, c);
+      sessions.computeIfAbsent(serial, k -> new LongAdder()).increment();
+    }
+    c.increment();
+  }
+
+  private static String serialOf(SSLSession session) {
+    try {
+      return ((X509Certificate) session.getPeerCertificates()[0]).getSerialNumber().toString(16);
+    } catch (SSLPeerUnverifiedException e) {
+      return "none";
+    }
+  }
+
+  /** Requests the HTTP or gRPC server received with the client certificate of this serial (hex). */
+  long seen(String protocol, String serial) {
+    LongAdder c = (protocol.equals("http") ? httpPeers : grpcPeers).get(serial);
+    return c == null ? 0 : c.sum();
+  }
+
+  /** TLS sessions the HTTP or gRPC server saw with the client certificate of this serial (hex). */
+  long sessions(String protocol, String serial) {
+    LongAdder c = (protocol.equals("http") ? httpSessions : grpcSessions).get(serial);
+    return c == null ? 0 : c.sum();
+  }
+
+  /** Every serial (or "none"/"plaintext") a server saw, with its request count, for diagnostics. */
+  String peers(String protocol) {
+    return (protocol.equals("http") ? httpPeers : grpcPeers).toString();
+  }
+
+  /** Thread factory naming its threads {@code <prefix>-<n>}, daemon. */
+  record NamedThreads(String prefix, java.util.concurrent.atomic.AtomicInteger n) implements java.util.concurrent.ThreadFactory {
+    NamedThreads(String prefix) {
+      this(prefix, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }
   }
 
   int httpPort() {

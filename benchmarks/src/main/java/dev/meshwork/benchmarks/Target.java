@@ -11,6 +11,15 @@ interface Target extends AutoCloseable {
   /** One asynchronous call; {@code done} runs once, on any thread, with null or the failure. */
   void callAsync(java.util.function.Consumer<Throwable> done);
 
+  /**
+   * One blocking call, returning what the client saw of the transport: "plaintext", or the SPIFFE
+   * ID of the server's certificate (with the TLS version and cipher suite where known).
+   */
+  String probe() throws Exception;
+
+  /** Gets connections ready before measuring (HTTP/1.1 pools); nothing by default. */
+  default void prime() throws InterruptedException {}
+
   @Override
   void close();
 }
