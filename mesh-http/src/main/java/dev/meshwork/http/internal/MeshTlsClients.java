@@ -68,24 +68,43 @@ final class MeshTlsClients {
     return c;
   }
 
-  /** Refuses to send anything over a connection whose server is not one of the expected workloads. */
-  private record PeerCheck(UpstreamTls tls) implements Interceptor {
+  /**
+   * Refuses to send anything over a connection whose server is not one of the expected workloads.
+   * A connection's peer cannot change, so each handshake is verified once (remembered by identity,
+   * weakly: it goes with its connection), not on every request.
+   */
+  private static final class PeerCheck implements Interceptor {
+    private final UpstreamTls tls;
+    private final com.google.common.cache.Cache<Handshake, Boolean> verified =
+        com.google.common.cache.CacheBuilder.newBuilder().weakKeys().build();
+
+    PeerCheck(UpstreamTls tls) {
+      this.tls = tls;
+    }
+
     @Override
     public okhttp3.Response intercept(Chain chain) throws IOException {
       Handshake handshake = chain.connection() == null ? null : chain.connection().handshake();
       if (handshake == null) {
         throw new SSLPeerUnverifiedException("mTLS required to " + chain.request().url().host() + ", got plaintext");
       }
+      if (verified.getIfPresent(handshake) == null) {
+        verify(handshake, chain.request().url().host());
+        verified.put(handshake, Boolean.TRUE);
+      }
+      return chain.proceed(chain.request());
+    }
+
+    private void verify(Handshake handshake, String host) throws SSLPeerUnverifiedException {
       List<Certificate> peer = handshake.peerCertificates();
       X509Certificate[] chainCerts = peer.toArray(new X509Certificate[0]);
       if (tls.peerIdentities().isEmpty()) {
         if (dev.meshwork.core.identity.SpiffeId.fromCertificate(chainCerts[0]).isEmpty()) {
-          throw new SSLPeerUnverifiedException("server " + chain.request().url().host() + " presented no SPIFFE ID");
+          throw new SSLPeerUnverifiedException("server " + host + " presented no SPIFFE ID");
         }
       } else {
         SpiffePeers.verifyPeer(chainCerts, tls.peerIdentities());
       }
-      return chain.proceed(chain.request());
     }
   }
 }

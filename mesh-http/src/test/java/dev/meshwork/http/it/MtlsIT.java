@@ -102,6 +102,55 @@ class MtlsIT {
   }
 
   @Test
+  void meshClient_refusesAServerPresentingAnotherWorkloadsIdentity_onEveryRequest() throws Exception {
+    try (SecureMesh mesh = new SecureMesh(tmp, java.time.Duration.ofHours(1))) {
+      // details' server, listed as an endpoint of a service whose workloads run as reviews.
+      HttpsServer details = mesh.httpServer(mesh.workload("details"), "details");
+      mesh.apply("impostor.yaml", """
+          apiVersion: networking.istio.io/v1
+          kind: ServiceEntry
+          metadata: {name: shop}
+          spec:
+            hosts: [shop]
+            location: MESH_INTERNAL
+            resolution: STATIC
+            ports: [{number: 8080, name: http, protocol: HTTP}]
+            endpoints:
+            - address: 127.0.0.1
+              ports: {http: %d}
+              serviceAccount: reviews
+          ---
+          apiVersion: networking.istio.io/v1
+          kind: DestinationRule
+          metadata: {name: shop}
+          spec:
+            host: shop
+            trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}
+          """.formatted(details.getAddress().getPort()));
+      try (MeshHttp http = MeshHttp.using(mesh.workload("productpage"))) {
+        HttpMesh.await("shop routed over mTLS", () -> {
+          try {
+            http.client().newCall(new Request.Builder().url("http://shop:8080/").build()).execute().close();
+            return false;
+          } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return true;
+          } catch (IOException e) {
+            return false;
+          }
+        }, 15_000);
+        // Every request is refused, not only the first (verdicts are remembered per handshake, passes only).
+        for (int i = 0; i < 3; i++) {
+          javax.net.ssl.SSLPeerUnverifiedException e = assertThrows(javax.net.ssl.SSLPeerUnverifiedException.class,
+              () -> http.client().newCall(new Request.Builder().url("http://shop:8080/reviews/1").build()).execute()
+                  .close());
+          assertTrue(e.getMessage().contains("spiffe://cluster.local/ns/default/sa/details")
+              && e.getMessage().contains("expected one of [spiffe://cluster.local/ns/default/sa/reviews]"), e.getMessage());
+        }
+      }
+    }
+  }
+
+  @Test
   void authorizationPolicy_allowsOnlyProductpageOnGetReviews_refusalsLoggedWithTheCallersSpiffeId() throws Exception {
     PrintStream originalErr = System.err;
     ByteArrayOutputStream log = new ByteArrayOutputStream();
