@@ -43,6 +43,27 @@ final class Report {
       }
       b.append('\n');
     }
+    if (f.has("okhttp.bare.on.ns")) {
+      b.append("### What mesh-http adds to an OkHttp call, without I/O (JMH `OkHttpPathBenchmark`; both clients end in an ")
+          .append("interceptor answering 1 KiB at once)\n\n")
+          .append("| client | ns/op | B/op | added over bare: ns | added over bare: B |\n|---|---|---|---|---|\n");
+      for (String[] row : List.of(new String[] {"bare", "bare.on", "bare OkHttp"},
+          new String[] {"mesh.off", "mesh.off", "mesh, telemetry off"},
+          new String[] {"mesh.on", "mesh.on", "mesh, metrics on, spans sampled out"})) {
+        String ns = "okhttp." + row[1] + ".ns";
+        String by = "okhttp." + row[1] + ".bytes";
+        if (!f.has(ns)) {
+          continue;
+        }
+        boolean bare = row[0].equals("bare");
+        b.append("| ").append(row[2]).append(" | ").append(f.cell(ns, "%.0f")).append(" | ")
+            .append(f.has(by) ? f.cell(by, "%.0f") : "n/a").append(" | ")
+            .append(bare ? "—" : String.format("%.0f", f.median(ns) - f.median("okhttp.bare.on.ns"))).append(" | ")
+            .append(bare || !f.has(by) ? "—" : String.format("%.0f", f.median(by) - f.median("okhttp.bare.on.bytes")))
+            .append(" |\n");
+      }
+      b.append('\n');
+    }
     if (f.has("fanout.sotw.100.max")) {
       b.append("### Control-plane fan-out (raw ADS streams on RDS `reviews`, ").append(FanOut.CHANNELS)
           .append(" connections; ms from the YAML edit)\n\n")

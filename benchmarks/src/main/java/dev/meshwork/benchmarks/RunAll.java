@@ -116,6 +116,7 @@ final class RunAll {
   static void jmh(Figures f, int forks, int warmup, int iterations) throws Exception {
     Collection<RunResult> results = new Runner(new OptionsBuilder()
         .include(PerRequestBenchmark.class.getName())
+        .include(OkHttpPathBenchmark.class.getName())
         .forks(forks)
         .warmupIterations(warmup).warmupTime(TimeValue.seconds(1))
         .measurementIterations(iterations).measurementTime(TimeValue.seconds(1))
@@ -123,11 +124,14 @@ final class RunAll {
         .build()).run();
     for (RunResult rr : results) {
       String variant = rr.getParams().getParam("telemetry");
+      String key = rr.getParams().getBenchmark().contains("OkHttpPath")
+          ? "okhttp." + rr.getParams().getParam("client") + "." + variant // okhttp.mesh.on
+          : "jmh." + variant;
       for (BenchmarkResult br : rr.getBenchmarkResults()) { // one per fork
-        f.add("jmh." + variant + ".ns", br.getPrimaryResult().getScore());
+        f.add(key + ".ns", br.getPrimaryResult().getScore());
         for (Map.Entry<String, Result> e : br.getSecondaryResults().entrySet()) {
           if (e.getKey().endsWith("gc.alloc.rate.norm")) {
-            f.add("jmh." + variant + ".bytes", e.getValue().getScore());
+            f.add(key + ".bytes", e.getValue().getScore());
           }
         }
       }
