@@ -10,10 +10,15 @@ import dev.meshwork.core.telemetry.MetricNaming;
 import dev.meshwork.core.telemetry.TelemetryOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -73,8 +78,12 @@ public class PerRequestBenchmark {
     if (variant.equals("disabled")) {
       return base.withTelemetry(TelemetryOptions.DISABLED);
     }
+    // With no span processor the SDK hands out a no-op tracer, which would not measure the SDK's
+    // sampling path at all; an installed SDK has an exporter, so register one (it never sees a span).
     otel = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build()).build();
+        .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOff())
+            .addSpanProcessor(SimpleSpanProcessor.create(new DiscardingExporter())).build())
+        .build();
     TelemetryOptions t = TelemetryOptions.DEFAULTS.withOpenTelemetry(otel);
     if (variant.equals("both")) {
       t = t.withNaming(MetricNaming.OPENTELEMETRY, MetricNaming.ISTIO);
@@ -117,6 +126,24 @@ public class PerRequestBenchmark {
     @Override
     public String header(String lowerCaseName) {
       return headers.get(lowerCaseName);
+    }
+  }
+
+  /** Exports nothing: stands in for an application's exporter (sampled-out spans never reach it). */
+  static final class DiscardingExporter implements SpanExporter {
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
     }
   }
 
