@@ -9,6 +9,7 @@ import dev.meshwork.core.engine.Upstream;
 import dev.meshwork.core.telemetry.MetricNaming;
 import dev.meshwork.core.telemetry.TelemetryOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -49,10 +50,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class PerRequestBenchmark {
   /**
-   * {@code disabled}: TelemetryOptions.DISABLED; {@code otel}: DEFAULTS (OpenTelemetry metric names)
-   * with an SDK that samples every span out; {@code both}: as otel with Istio names too.
+   * {@code disabled}: TelemetryOptions.DISABLED; {@code metrics}: DEFAULTS (OpenTelemetry metric
+   * names) without an OpenTelemetry SDK (the API's no-op tracer, which is also what an SDK without
+   * span processors hands out); {@code otel}: DEFAULTS with an SDK that samples every span out;
+   * {@code both}: as otel with Istio names too.
    */
-  @Param({"disabled", "otel", "both"})
+  @Param({"disabled", "metrics", "otel", "both"})
   public String telemetry;
 
   static final Integer OK = 200;
@@ -77,6 +80,9 @@ public class PerRequestBenchmark {
     MeshOptions base = MeshOptions.DEFAULTS.withMeterRegistry(new SimpleMeterRegistry());
     if (variant.equals("disabled")) {
       return base.withTelemetry(TelemetryOptions.DISABLED);
+    }
+    if (variant.equals("metrics")) {
+      return base.withTelemetry(TelemetryOptions.DEFAULTS.withOpenTelemetry(OpenTelemetry.noop()));
     }
     // With no span processor the SDK hands out a no-op tracer, which would not measure the SDK's
     // sampling path at all; an installed SDK has an exporter, so register one (it never sees a span).
