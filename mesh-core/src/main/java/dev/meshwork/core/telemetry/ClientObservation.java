@@ -153,9 +153,13 @@ public class ClientObservation {
       }
     }
     String c = clusterName == null ? "" : clusterName;
-    Span attempt = Spans.attempt(telemetry.tracer(), this, n, c, telemetry.subsetOf(c), endpoint, upstream, context,
-        span.isRecording());
+    Span attempt = Spans.attempt(telemetry.tracer(), this, n, c, endpoint, upstream, context, span.isRecording());
     return new AttemptObservation(attempt, context, n, protocol);
+  }
+
+  /** {@code v2} of cluster {@code outbound|80|v2|reviews} (remembered per name). */
+  String subset(String clusterName) {
+    return telemetry.subsetOf(clusterName);
   }
 
   /** The last attempt's endpoint ({@code ip:port}), empty before the first. */

@@ -45,16 +45,16 @@ final class Spans {
    *
    * @param endpoint {@code ip:port}, or null when {@code upstream} gives it
    */
-  static Span attempt(Tracer tracer, ClientObservation call, int n, String cluster, String subset, String endpoint,
-      Upstream upstream, Context parent, boolean parentRecording) {
+  static Span attempt(Tracer tracer, ClientObservation call, int n, String cluster, String endpoint, Upstream upstream,
+      Context parent, boolean parentRecording) {
     SpanBuilder b = tracer.spanBuilder(name(call.protocol, call.method)).setSpanKind(SpanKind.CLIENT).setParent(parent);
     if (parentRecording) {
-      describeAttempt(b, null, call, n, cluster, subset, endpoint, upstream);
+      describeAttempt(b, null, call, n, cluster, endpoint, upstream);
       return b.startSpan();
     }
     Span span = b.startSpan();
     if (span.isRecording()) {
-      describeAttempt(null, span, call, n, cluster, subset, endpoint, upstream);
+      describeAttempt(null, span, call, n, cluster, endpoint, upstream);
     }
     return span;
   }
@@ -68,12 +68,12 @@ final class Spans {
     }
   }
 
-  private static void describeAttempt(SpanBuilder b, Span s, ClientObservation call, int n, String cluster, String subset,
+  private static void describeAttempt(SpanBuilder b, Span s, ClientObservation call, int n, String cluster,
       String endpoint, Upstream upstream) {
     put(b, s, SERVER_ADDRESS, call.destination);
     put(b, s, ATTEMPT, (long) n);
     put(b, s, ClientObservation.CLUSTER, cluster);
-    put(b, s, ClientObservation.SUBSET, subset);
+    put(b, s, ClientObservation.SUBSET, call.subset(cluster));
     if (n > 1 && !call.protocol.equals("grpc")) {
       put(b, s, RESEND_COUNT, (long) (n - 1));
     }
