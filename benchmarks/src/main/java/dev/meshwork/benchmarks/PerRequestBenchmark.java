@@ -9,11 +9,17 @@ import dev.meshwork.core.engine.Upstream;
 import dev.meshwork.core.telemetry.MetricNaming;
 import dev.meshwork.core.telemetry.TelemetryOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -44,10 +50,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class PerRequestBenchmark {
   /**
-   * {@code disabled}: TelemetryOptions.DISABLED; {@code otel}: DEFAULTS (OpenTelemetry metric names)
-   * with an SDK that samples every span out; {@code both}: as otel with Istio names too.
+   * {@code disabled}: TelemetryOptions.DISABLED; {@code metrics}: DEFAULTS (OpenTelemetry metric
+   * names) without an OpenTelemetry SDK (the API's no-op tracer, which is also what an SDK without
+   * span processors hands out); {@code otel}: DEFAULTS with an SDK that samples every span out;
+   * {@code both}: as otel with Istio names too.
    */
-  @Param({"disabled", "otel", "both"})
+  @Param({"disabled", "metrics", "otel", "both"})
   public String telemetry;
 
   static final Integer OK = 200;
@@ -73,8 +81,15 @@ public class PerRequestBenchmark {
     if (variant.equals("disabled")) {
       return base.withTelemetry(TelemetryOptions.DISABLED);
     }
+    if (variant.equals("metrics")) {
+      return base.withTelemetry(TelemetryOptions.DEFAULTS.withOpenTelemetry(OpenTelemetry.noop()));
+    }
+    // With no span processor the SDK hands out a no-op tracer, which would not measure the SDK's
+    // sampling path at all; an installed SDK has an exporter, so register one (it never sees a span).
     otel = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build()).build();
+        .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOff())
+            .addSpanProcessor(SimpleSpanProcessor.create(new DiscardingExporter())).build())
+        .build();
     TelemetryOptions t = TelemetryOptions.DEFAULTS.withOpenTelemetry(otel);
     if (variant.equals("both")) {
       t = t.withNaming(MetricNaming.OPENTELEMETRY, MetricNaming.ISTIO);
@@ -117,6 +132,24 @@ public class PerRequestBenchmark {
     @Override
     public String header(String lowerCaseName) {
       return headers.get(lowerCaseName);
+    }
+  }
+
+  /** Exports nothing: stands in for an application's exporter (sampled-out spans never reach it). */
+  static final class DiscardingExporter implements SpanExporter {
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
     }
   }
 

@@ -12,13 +12,17 @@ public class AttemptObservation {
   static final AttemptObservation NOOP = new AttemptObservation(Span.getInvalid(), Context.root(), 0, "");
 
   private final Span span;
-  private final Context context;
+  private final Context parent;
+  // parent.with(span), made on first use: a transport that neither injects nor asks for it (no
+  // trace headers to write) saves the context's two objects per attempt.
+  private Context context;
   private final int number;
   private final String protocol;
 
-  AttemptObservation(Span span, Context context, int number, String protocol) {
+  /** @param parent the call's context, which the attempt's span is a child of */
+  AttemptObservation(Span span, Context parent, int number, String protocol) {
     this.span = span;
-    this.context = context;
+    this.parent = parent;
     this.number = number;
     this.protocol = protocol;
   }
@@ -35,7 +39,12 @@ public class AttemptObservation {
 
   /** This attempt's context: its span, under the logical call's span and the caller's baggage. */
   public Context context() {
-    return context;
+    Context c = context;
+    if (c == null) {
+      c = this == NOOP ? parent : parent.with(span);
+      context = c;
+    }
+    return c;
   }
 
   /** 1 for the first attempt. */
@@ -49,7 +58,7 @@ public class AttemptObservation {
    */
   public <C> void inject(C carrier, TextMapSetter<C> setter) {
     if (this != NOOP) {
-      MeshTelemetry.PROPAGATOR.inject(context, carrier, setter);
+      MeshTelemetry.PROPAGATOR.inject(context(), carrier, setter);
     }
   }
 

@@ -1,12 +1,13 @@
 package dev.meshwork.core.telemetry;
 
+import dev.meshwork.core.engine.Upstream;
 import dev.meshwork.core.internal.telemetry.AccessLog;
 import dev.meshwork.core.internal.telemetry.CallRecord;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,6 +24,9 @@ public class ClientObservation {
   static final AttributeKey<String> FAULT = AttributeKey.stringKey("meshwork.fault_injected");
   static final AttributeKey<String> FLAGS = AttributeKey.stringKey("meshwork.response_flags");
 
+  private static final AtomicIntegerFieldUpdater<ClientObservation> ATTEMPTS_UPDATER =
+      AtomicIntegerFieldUpdater.newUpdater(ClientObservation.class, "attempts");
+
   private final MeshTelemetry telemetry;
   final String protocol;
   final String destination;
@@ -32,10 +36,13 @@ public class ClientObservation {
   private final Span span;
   private final Context context;
   private final AtomicLong active;
-  private final AtomicInteger attempts = new AtomicInteger();
+  // Through ATTEMPTS_UPDATER: an AtomicInteger would be one more object per call.
+  private volatile int attempts;
   private volatile String route = "";
   private volatile String cluster = "";
-  private volatile String endpoint = "";
+  // The last attempt's endpoint: the String given, or the Upstream it is formatted from only when
+  // needed (endpoint tags, access log), which saves a concatenation per attempt.
+  private volatile Object endpoint = "";
   private volatile String flags = "-";
 
   private ClientObservation() {
@@ -88,9 +95,11 @@ public class ClientObservation {
     }
     route = routeName == null ? "" : routeName;
     cluster = clusterName == null ? "" : clusterName;
-    span.setAttribute(ROUTE, route);
-    span.setAttribute(CLUSTER, cluster);
-    span.setAttribute(SUBSET, subsetOf(cluster));
+    if (span.isRecording()) { // a sampled-out span drops attributes: skip deriving them
+      span.setAttribute(ROUTE, route);
+      span.setAttribute(CLUSTER, cluster);
+      span.setAttribute(SUBSET, telemetry.subsetOf(cluster));
+    }
   }
 
   /** An injected fault ({@code delay} or {@code abort}) applied to this call. */
@@ -117,15 +126,46 @@ public class ClientObservation {
     if (telemetry == null) {
       return AttemptObservation.NOOP;
     }
-    int n = attempts.incrementAndGet();
-    this.endpoint = endpoint == null ? "" : endpoint;
+    String ep = endpoint == null ? "" : endpoint;
+    this.endpoint = ep;
+    return attempt(clusterName, ep, null);
+  }
+
+  /**
+   * Starts the next attempt, to {@code upstream}: as {@link #attempt(String, String)} with its
+   * cluster and {@code hostPort()}, the latter formatted only if something records it.
+   */
+  public AttemptObservation attempt(Upstream upstream) {
+    if (telemetry == null) {
+      return AttemptObservation.NOOP;
+    }
+    this.endpoint = upstream;
+    return attempt(upstream.cluster(), null, upstream);
+  }
+
+  private AttemptObservation attempt(String clusterName, String endpoint, Upstream upstream) {
+    int n = ATTEMPTS_UPDATER.incrementAndGet(this);
     if (clusterName != null && !clusterName.equals(cluster)) {
       cluster = clusterName;
-      span.setAttribute(CLUSTER, cluster);
-      span.setAttribute(SUBSET, subsetOf(cluster));
+      if (span.isRecording()) {
+        span.setAttribute(CLUSTER, cluster);
+        span.setAttribute(SUBSET, telemetry.subsetOf(cluster));
+      }
     }
-    Span attempt = Spans.attempt(telemetry.tracer(), this, n, clusterName, endpoint, context);
-    return new AttemptObservation(attempt, context.with(attempt), n, protocol);
+    String c = clusterName == null ? "" : clusterName;
+    Span attempt = Spans.attempt(telemetry.tracer(), this, n, c, endpoint, upstream, context, span.isRecording());
+    return new AttemptObservation(attempt, context, n, protocol);
+  }
+
+  /** {@code v2} of cluster {@code outbound|80|v2|reviews} (remembered per name). */
+  String subset(String clusterName) {
+    return telemetry.subsetOf(clusterName);
+  }
+
+  /** The last attempt's endpoint ({@code ip:port}), empty before the first. */
+  private String endpoint() {
+    Object e = endpoint;
+    return e instanceof Upstream u ? u.hostPort() : (String) e;
   }
 
   /**
@@ -140,21 +180,32 @@ public class ClientObservation {
     }
     active.decrementAndGet();
     long duration = System.nanoTime() - start;
-    int n = Math.max(1, attempts.get());
-    span.setAttribute(ATTEMPTS, (long) n);
-    if (!flags.equals("-")) {
-      span.setAttribute(FLAGS, flags);
+    int n = Math.max(1, attempts);
+    if (span.isRecording()) {
+      span.setAttribute(ATTEMPTS, (long) n);
+      if (!flags.equals("-")) {
+        span.setAttribute(FLAGS, flags);
+      }
     }
     Spans.outcome(span, protocol, code, error, true);
     span.end();
+    // The call's values go to the meters as they are: no record is built unless the access log wants one.
     String ns = telemetry.settings.namespace();
-    CallRecord r = new CallRecord(true, protocol, telemetry.settings.service(), ns, destination,
-        telemetry.namespaceOf(destination), method, target, route, cluster, subsetOf(cluster), endpoint, n, code, flags,
-        error == null ? "" : error.getClass().getSimpleName(), false, "", duration,
-        span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : "");
-    telemetry.meters.record(r);
-    if (telemetry.options.accessLog()) {
-      AccessLog.write(r);
+    String service = telemetry.settings.service();
+    String destinationNamespace = telemetry.namespaceOf(destination);
+    String route = this.route;
+    String cluster = this.cluster;
+    String subset = telemetry.subsetOf(cluster);
+    String flags = this.flags;
+    String errorType = error == null ? "" : error.getClass().getSimpleName();
+    boolean accessLog = telemetry.options.accessLog();
+    String endpoint = accessLog || telemetry.options.endpointTags() ? endpoint() : "";
+    telemetry.meters.record(true, protocol, method, code, errorType, service, ns, destination, destinationNamespace,
+        route, subset, n > 1, flags, endpoint, false, "", duration);
+    if (accessLog) {
+      AccessLog.write(new CallRecord(true, protocol, service, ns, destination, destinationNamespace, method, target,
+          route, cluster, subset, endpoint, n, code, flags, errorType, false, "", duration,
+          span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : ""));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.meshwork.core.telemetry;
 
 import dev.meshwork.core.MeshSettings;
+import dev.meshwork.core.identity.SpiffeId;
 import dev.meshwork.core.internal.telemetry.RequestMeters;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,6 +53,10 @@ public final class MeshTelemetry {
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, AtomicLong>> outbound = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, AtomicLong>> inbound = new ConcurrentHashMap<>();
   private volatile Tracer tracer;
+  private static final int MEMO_LIMIT = 4096;
+  private final ConcurrentHashMap<String, String> subsets = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, String> namespaces = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Caller> callers = new ConcurrentHashMap<>();
 
   private MeshTelemetry(MeshSettings settings, TelemetryOptions options, MeterRegistry registry) {
     this.settings = settings;
@@ -150,10 +155,69 @@ public final class MeshTelemetry {
   /** The namespace a service name resolves in: its own for FQDNs, else the caller's (as in Kubernetes). */
   String namespaceOf(String service) {
     int dot = service.indexOf('.');
-    if (dot > 0) {
-      int next = service.indexOf('.', dot + 1);
-      return next < 0 ? service.substring(dot + 1) : service.substring(dot + 1, next);
+    if (dot < 0) {
+      return settings.namespace();
     }
-    return settings.namespace();
+    return memo(namespaces, service, MeshTelemetry::fqdnNamespace);
+  }
+
+  /** {@code ns} of {@code svc.ns[.svc.cluster.local]}. */
+  private static String fqdnNamespace(String service) {
+    int dot = service.indexOf('.');
+    int next = service.indexOf('.', dot + 1);
+    return next < 0 ? service.substring(dot + 1) : service.substring(dot + 1, next);
+  }
+
+  /** {@code v2} of {@code outbound|80|v2|reviews}; empty without a subset. Remembered per cluster name. */
+  String subsetOf(String cluster) {
+    if (cluster.isEmpty()) {
+      return "";
+    }
+    return memo(subsets, cluster, ClientObservation::subsetOf);
+  }
+
+  /** A caller's service account and namespace as the metrics name them. */
+  record Caller(String service, String namespace) {}
+
+  private static final Caller UNKNOWN_CALLER = new Caller("unknown", "unknown");
+
+  /**
+   * The caller a peer identity names: its SPIFFE ID's service account and namespace; unknown for a
+   * plaintext caller or an identity outside the mesh's naming. Remembered per identity (parsing
+   * one allocates), as {@link #memo} does.
+   */
+  Caller callerOf(String peer) {
+    if (peer == null) {
+      return UNKNOWN_CALLER;
+    }
+    Caller c = callers.get(peer);
+    if (c == null) {
+      try {
+        SpiffeId id = SpiffeId.parse(peer);
+        c = new Caller(id.serviceAccount(), id.namespace());
+      } catch (IllegalArgumentException notSpiffe) {
+        c = UNKNOWN_CALLER;
+      }
+      if (callers.size() < MEMO_LIMIT) {
+        callers.putIfAbsent(peer, c);
+      }
+    }
+    return c;
+  }
+
+  /**
+   * {@code f(key)}, computed once per key while fewer than {@link #MEMO_LIMIT} are remembered:
+   * cluster and service names come from configuration, so in practice every one is remembered and
+   * the per-call substring goes away; an unbounded stream of names is still served, uncached.
+   */
+  private static String memo(ConcurrentHashMap<String, String> cache, String key, Function<String, String> f) {
+    String v = cache.get(key);
+    if (v == null) {
+      v = f.apply(key);
+      if (cache.size() < MEMO_LIMIT) {
+        cache.putIfAbsent(key, v);
+      }
+    }
+    return v;
   }
 }

@@ -1,6 +1,5 @@
 package dev.meshwork.core.telemetry;
 
-import dev.meshwork.core.identity.SpiffeId;
 import dev.meshwork.core.internal.telemetry.AccessLog;
 import dev.meshwork.core.internal.telemetry.CallRecord;
 import io.opentelemetry.api.trace.Span;
@@ -64,22 +63,17 @@ public class ServerObservation {
     long duration = System.nanoTime() - start;
     Spans.outcome(span, protocol, code, error, false);
     span.end();
-    SpiffeId caller = null;
-    if (peer != null) {
-      try {
-        caller = SpiffeId.parse(peer);
-      } catch (IllegalArgumentException notSpiffe) {
-        // an identity outside the mesh's naming: reported as unknown
-      }
-    }
+    MeshTelemetry.Caller caller = telemetry.callerOf(peer);
     String self = telemetry.settings.service();
-    CallRecord r = new CallRecord(false, protocol, caller == null ? "unknown" : caller.serviceAccount(),
-        caller == null ? "unknown" : caller.namespace(), self, telemetry.settings.namespace(), method, target, "", "",
-        "", "", 1, code, "-", error == null ? "" : error.getClass().getSimpleName(), peer != null, peer == null ? "" : peer,
-        duration, span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : "");
-    telemetry.meters.record(r);
+    String ns = telemetry.settings.namespace();
+    String errorType = error == null ? "" : error.getClass().getSimpleName();
+    String principal = peer == null ? "" : peer;
+    telemetry.meters.record(false, protocol, method, code, errorType, caller.service(), caller.namespace(), self, ns,
+        "", "", false, "-", "", peer != null, principal, duration);
     if (telemetry.options.accessLog()) {
-      AccessLog.write(r);
+      AccessLog.write(new CallRecord(false, protocol, caller.service(), caller.namespace(), self, ns, method, target,
+          "", "", "", "", 1, code, "-", errorType, peer != null, principal, duration,
+          span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : ""));
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.meshwork.core.telemetry;
 
+import dev.meshwork.core.engine.Upstream;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -31,33 +32,68 @@ final class Spans {
   static Span client(Tracer tracer, String protocol, String destination, String method, String target, Context parent) {
     SpanBuilder b = tracer.spanBuilder(name(protocol, method)).setSpanKind(SpanKind.CLIENT).setParent(parent)
         .setAttribute(SERVER_ADDRESS, destination);
-    describe(b, protocol, method, target);
+    describe(b, null, protocol, method, target);
     return b.startSpan();
   }
 
-  static Span attempt(Tracer tracer, ClientObservation call, int n, String cluster, String endpoint, Context parent) {
-    SpanBuilder b = tracer.spanBuilder(name(call.protocol, call.method)).setSpanKind(SpanKind.CLIENT).setParent(parent)
-        .setAttribute(SERVER_ADDRESS, call.destination)
-        .setAttribute(ATTEMPT, (long) n)
-        .setAttribute(ClientObservation.CLUSTER, cluster == null ? "" : cluster)
-        .setAttribute(ClientObservation.SUBSET, ClientObservation.subsetOf(cluster == null ? "" : cluster));
-    if (n > 1 && !call.protocol.equals("grpc")) {
-      b.setAttribute(RESEND_COUNT, (long) (n - 1));
+  /**
+   * An attempt's span. Under a recording call span every attribute goes on the builder, as
+   * samplers and span processors' {@code onStart} see them. Under a sampled-out call span the trace
+   * has been decided (a parent-based sampler, the SDK's default, follows it), so the builder gets
+   * none: a builder with attributes costs the SDK a ~440 B attribute map per span, dropped at once;
+   * should the attempt's span record all the same, it gets every attribute right after start.
+   *
+   * @param endpoint {@code ip:port}, or null when {@code upstream} gives it
+   */
+  static Span attempt(Tracer tracer, ClientObservation call, int n, String cluster, String endpoint, Upstream upstream,
+      Context parent, boolean parentRecording) {
+    SpanBuilder b = tracer.spanBuilder(name(call.protocol, call.method)).setSpanKind(SpanKind.CLIENT).setParent(parent);
+    if (parentRecording) {
+      describeAttempt(b, null, call, n, cluster, endpoint, upstream);
+      return b.startSpan();
     }
-    if (endpoint != null && !endpoint.isEmpty()) {
-      b.setAttribute(ENDPOINT, endpoint);
+    Span span = b.startSpan();
+    if (span.isRecording()) {
+      describeAttempt(null, span, call, n, cluster, endpoint, upstream);
+    }
+    return span;
+  }
+
+  /** Sets an attribute on the builder {@code b}, or when that is null on the started span {@code s}. */
+  private static <T> void put(SpanBuilder b, Span s, AttributeKey<T> key, T value) {
+    if (b != null) {
+      b.setAttribute(key, value);
+    } else {
+      s.setAttribute(key, value);
+    }
+  }
+
+  private static void describeAttempt(SpanBuilder b, Span s, ClientObservation call, int n, String cluster,
+      String endpoint, Upstream upstream) {
+    put(b, s, SERVER_ADDRESS, call.destination);
+    put(b, s, ATTEMPT, (long) n);
+    put(b, s, ClientObservation.CLUSTER, cluster);
+    put(b, s, ClientObservation.SUBSET, call.subset(cluster));
+    if (n > 1 && !call.protocol.equals("grpc")) {
+      put(b, s, RESEND_COUNT, (long) (n - 1));
+    }
+    if (upstream != null) {
+      put(b, s, ENDPOINT, upstream.hostPort());
+      put(b, s, PEER_ADDRESS, upstream.ip());
+      put(b, s, PEER_PORT, (long) upstream.port());
+    } else if (endpoint != null && !endpoint.isEmpty()) {
+      put(b, s, ENDPOINT, endpoint);
       int colon = endpoint.lastIndexOf(':');
       if (colon > 0) {
-        b.setAttribute(PEER_ADDRESS, endpoint.substring(0, colon).replace("[", "").replace("]", ""));
+        put(b, s, PEER_ADDRESS, endpoint.substring(0, colon).replace("[", "").replace("]", ""));
         try {
-          b.setAttribute(PEER_PORT, Long.parseLong(endpoint.substring(colon + 1)));
+          put(b, s, PEER_PORT, Long.parseLong(endpoint.substring(colon + 1)));
         } catch (NumberFormatException ignored) {
           // not ip:port; the endpoint attribute says what it is
         }
       }
     }
-    describe(b, call.protocol, call.method, call.target);
-    return b.startSpan();
+    describe(b, s, call.protocol, call.method, call.target);
   }
 
   static Span server(Tracer tracer, String protocol, String method, String target, Context parent, String peer) {
@@ -65,7 +101,7 @@ final class Spans {
     if (peer != null) {
       b.setAttribute(PEER_PRINCIPAL, peer);
     }
-    describe(b, protocol, method, target);
+    describe(b, null, protocol, method, target);
     return b.startSpan();
   }
 
@@ -74,20 +110,24 @@ final class Spans {
     return method;
   }
 
-  private static void describe(SpanBuilder b, String protocol, String method, String target) {
+  private static void describe(SpanBuilder b, Span s, String protocol, String method, String target) {
     if (protocol.equals("grpc")) {
       int slash = method.lastIndexOf('/');
-      b.setAttribute(RPC_SYSTEM, "grpc")
-          .setAttribute(RPC_SERVICE, slash < 0 ? method : method.substring(0, slash))
-          .setAttribute(RPC_METHOD, slash < 0 ? "" : method.substring(slash + 1));
+      put(b, s, RPC_SYSTEM, "grpc");
+      put(b, s, RPC_SERVICE, slash < 0 ? method : method.substring(0, slash));
+      put(b, s, RPC_METHOD, slash < 0 ? "" : method.substring(slash + 1));
     } else {
       int q = target.indexOf('?');
-      b.setAttribute(HTTP_METHOD, method).setAttribute(URL_PATH, q < 0 ? target : target.substring(0, q));
+      put(b, s, HTTP_METHOD, method);
+      put(b, s, URL_PATH, q < 0 ? target : target.substring(0, q));
     }
   }
 
   /** Status attributes and span status per the conventions: HTTP 4xx/5xx fail a client span, 5xx a server span; gRPC non-OK fails both. */
   static void outcome(Span span, String protocol, String code, Throwable error, boolean client) {
+    if (!span.isRecording()) {
+      return; // a sampled-out span drops all of this: skip parsing and boxing
+    }
     long c;
     try {
       c = Long.parseLong(code);

@@ -127,8 +127,7 @@ final class CallRunner {
         IOException failure = null;
         AttemptOutcome outcome;
         Upstream upstream = new Upstream(clusterName, a.ip(), a.port(), cluster.config().tls());
-        AttemptObservation tryObs = obs.isRecording() ? obs.attempt(clusterName, upstream.hostPort())
-            : AttemptObservation.noop();
+        AttemptObservation tryObs = obs.isRecording() ? obs.attempt(upstream) : AttemptObservation.noop();
         cluster.active().begin(a);
         try {
           response = attempt.send(upstream, timeout, tryObs);

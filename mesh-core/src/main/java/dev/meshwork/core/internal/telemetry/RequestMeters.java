@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Request count and duration per finished call, under each configured naming. Meters are found
- * in a local map by a flat key of the call's tag values (one small record per call; building
- * Micrometer {@code Tags}, which sorts, or the registry's own lookup would cost microseconds per
- * call); tags are built only when a new combination first appears. Label sets are fixed per name,
+ * in a local index by the call's tag values, compared in place (building Micrometer {@code Tags},
+ * which sorts, or the registry's own lookup would cost microseconds per call; even a key record per
+ * call was most of what metrics allocated); tags are built only when a new combination first
+ * appears. Label sets are fixed per name,
  * as Prometheus requires. Thread-safe.
  */
 public final class RequestMeters {
@@ -27,11 +28,32 @@ public final class RequestMeters {
   private final boolean istio;
   private final boolean endpointTags;
   private final ConcurrentHashMap<Key, Meters> meters = new ConcurrentHashMap<>();
+  /**
+   * The combinations seen so far, open-addressed by {@link #hash}, compared field by field: found
+   * per call without building a key (a 16-field record per call was most of what metrics
+   * allocated). Copy-on-write under {@link #meters}' creation lock, so reads take no lock; a new
+   * combination costs one copy of this small table, once.
+   */
+  private volatile Entry[] index = new Entry[64];
+  private int indexed;
 
   /** Every value any tag is derived from (the endpoint only when endpoint tags are on). */
   private record Key(boolean client, String protocol, String method, String code, String errorType, String source,
       String sourceNamespace, String destination, String destinationNamespace, String route, String subset,
-      boolean retried, String flags, String endpoint, boolean mtls, String peer) {}
+      boolean retried, String flags, String endpoint, boolean mtls, String peer) {
+    boolean matches(boolean client, String protocol, String method, String code, String errorType, String source,
+        String sourceNamespace, String destination, String destinationNamespace, String route, String subset,
+        boolean retried, String flags, String endpoint, boolean mtls, String peer) {
+      return this.client == client && this.retried == retried && this.mtls == mtls && code.equals(this.code)
+          && route.equals(this.route) && destination.equals(this.destination) && method.equals(this.method)
+          && subset.equals(this.subset) && flags.equals(this.flags) && errorType.equals(this.errorType)
+          && endpoint.equals(this.endpoint) && protocol.equals(this.protocol) && source.equals(this.source)
+          && sourceNamespace.equals(this.sourceNamespace) && destinationNamespace.equals(this.destinationNamespace)
+          && peer.equals(this.peer);
+    }
+  }
+
+  private record Entry(int hash, Key key, Meters meters) {}
 
   /** The meters of one tag combination; null where that naming is off. */
   private record Meters(Timer timer, Counter requests, DistributionSummary duration) {}
@@ -43,24 +65,113 @@ public final class RequestMeters {
     this.endpointTags = endpointTags;
   }
 
+  /** Whether any naming is on (else {@link #record} does nothing). */
+  public boolean enabled() {
+    return otel || istio;
+  }
+
   public void record(CallRecord c) {
+    record(c.client(), c.protocol(), c.method(), c.code(), c.errorType(), c.source(), c.sourceNamespace(),
+        c.destination(), c.destinationNamespace(), c.route(), c.subset(), c.retried(), c.flags(), c.endpoint(),
+        c.mtls(), c.peer(), c.durationNanos());
+  }
+
+  /**
+   * Records one finished call from its tag values (none null): allocates nothing once the
+   * combination has been seen.
+   *
+   * @param endpoint {@code ip:port}, used only with endpoint tags on (pass {@code ""} otherwise)
+   */
+  public void record(boolean client, String protocol, String method, String code, String errorType, String source,
+      String sourceNamespace, String destination, String destinationNamespace, String route, String subset,
+      boolean retried, String flags, String endpoint, boolean mtls, String peer, long durationNanos) {
     if (!otel && !istio) {
       return;
     }
-    Key key = new Key(c.client(), c.protocol(), c.method(), c.code(), c.errorType(), c.source(), c.sourceNamespace(),
-        c.destination(), c.destinationNamespace(), c.route(), c.subset(), c.retried(), c.flags(),
-        endpointTags ? c.endpoint() : "", c.mtls(), c.peer());
-    Meters m = meters.get(key);
+    String ep = endpointTags ? endpoint : "";
+    int h = hash(client, protocol, method, code, errorType, source, destination, route, subset, retried, flags, ep,
+        peer);
+    Meters m = null;
+    Entry[] t = index;
+    int mask = t.length - 1;
+    for (int i = h & mask; ; i = (i + 1) & mask) {
+      Entry e = t[i];
+      if (e == null) {
+        break;
+      }
+      if (e.hash == h && e.key.matches(client, protocol, method, code, errorType, source, sourceNamespace, destination,
+          destinationNamespace, route, subset, retried, flags, ep, mtls, peer)) {
+        m = e.meters;
+        break;
+      }
+    }
     if (m == null) {
-      m = meters.computeIfAbsent(key, k -> create(c));
+      m = add(h, new Key(client, protocol, method, code, errorType, source, sourceNamespace, destination,
+          destinationNamespace, route, subset, retried, flags, ep, mtls, peer));
     }
     if (m.timer() != null) {
-      m.timer().record(c.durationNanos(), TimeUnit.NANOSECONDS);
+      m.timer().record(durationNanos, TimeUnit.NANOSECONDS);
     }
     if (m.requests() != null) {
       m.requests().increment();
-      m.duration().record(c.durationNanos() / 1e6);
+      m.duration().record(durationNanos / 1e6);
     }
+  }
+
+  /** A combination not in the index yet: its meters (created once), then a new index that has it. */
+  private synchronized Meters add(int h, Key k) {
+    Meters m = meters.computeIfAbsent(k, key -> create(new CallRecord(key.client(), key.protocol(), key.source(),
+        key.sourceNamespace(), key.destination(), key.destinationNamespace(), key.method(), "", key.route(), "",
+        key.subset(), key.endpoint(), key.retried() ? 2 : 1, key.code(), key.flags(), key.errorType(), key.mtls(),
+        key.peer(), 0, "")));
+    Entry[] t = index;
+    for (Entry e : t) {
+      if (e != null && e.key.equals(k)) {
+        return e.meters; // another thread indexed it first
+      }
+    }
+    int n = indexed + 1;
+    Entry[] next = t.length < n * 2 ? new Entry[t.length * 2] : t.clone();
+    if (next.length != t.length) {
+      for (Entry e : t) {
+        if (e != null) {
+          put(next, e);
+        }
+      }
+    }
+    put(next, new Entry(h, k, m));
+    indexed = n;
+    index = next;
+    return m;
+  }
+
+  private static void put(Entry[] t, Entry e) {
+    int mask = t.length - 1;
+    int i = e.hash & mask;
+    while (t[i] != null) {
+      i = (i + 1) & mask;
+    }
+    t[i] = e;
+  }
+
+  /** Over the values that vary between calls (the rest are compared on a match). Strings cache their hash. */
+  private static int hash(boolean client, String protocol, String method, String code, String errorType,
+      String source, String destination, String route, String subset, boolean retried, String flags,
+      String endpoint, String peer) {
+    int h = client ? 1 : 2;
+    h = h * 31 + protocol.hashCode();
+    h = h * 31 + method.hashCode();
+    h = h * 31 + code.hashCode();
+    h = h * 31 + errorType.hashCode();
+    h = h * 31 + source.hashCode();
+    h = h * 31 + destination.hashCode();
+    h = h * 31 + route.hashCode();
+    h = h * 31 + subset.hashCode();
+    h = h * 31 + (retried ? 1 : 0);
+    h = h * 31 + flags.hashCode();
+    h = h * 31 + endpoint.hashCode();
+    h = h * 31 + peer.hashCode();
+    return h ^ (h >>> 16);
   }
 
   private Meters create(CallRecord c) {

@@ -7,6 +7,7 @@ import dev.meshwork.core.telemetry.MetricNaming;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -79,6 +80,43 @@ class RequestMetersTest {
     new RequestMeters(r, Set.of(MetricNaming.OPENTELEMETRY, MetricNaming.ISTIO), true).record(call("200", "-", 1, ""));
     assertEquals("10.0.0.1:9080", tags(r.get("http.client.request.duration").timer()).get("mesh.endpoint"));
     assertEquals("10.0.0.1:9080", tags(r.get("istio.requests").counter()).get("destination_endpoint"));
+  }
+
+  @Test
+  void manyCombinations_fromManyThreads_eachCountedOnItsOwnMeter() throws Exception {
+    SimpleMeterRegistry r = new SimpleMeterRegistry();
+    RequestMeters m = new RequestMeters(r, Set.of(MetricNaming.OPENTELEMETRY), false);
+    int codes = 300; // well past the index's first size, so it grows while others read it
+    int threads = 4;
+    int rounds = 20;
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> ts = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread th = new Thread(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < rounds; i++) {
+          for (int c = 0; c < codes; c++) {
+            // distinct String instances each time: matched by value, not identity
+            m.record(call(new String(Integer.toString(100 + c)), "-", 1, ""));
+          }
+        }
+      });
+      th.start();
+      ts.add(th);
+    }
+    go.countDown();
+    for (Thread th : ts) {
+      th.join();
+    }
+    var timers = r.find("http.client.request.duration").timers();
+    assertEquals(codes, timers.size());
+    for (var timer : timers) {
+      assertEquals(threads * rounds, timer.count(), timer.getId().toString());
+    }
   }
 
   @Test
