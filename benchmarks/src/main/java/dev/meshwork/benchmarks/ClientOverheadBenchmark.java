@@ -9,8 +9,6 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -71,8 +69,7 @@ public class ClientOverheadBenchmark {
     } else {
       cp = new BenchMesh();
       cp.apply("bench.yaml", LoadHarness.serviceYaml("bench", servers.httpPort(), servers.grpcPort(), null));
-      otel = OpenTelemetrySdk.builder()
-          .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build()).build();
+      otel = PerRequestBenchmark.sampledOut();
       mesh = Mesh.start(cp.settings("bench-client"), MeshOptions.DEFAULTS.withMeterRegistry(new SimpleMeterRegistry())
           .withTelemetry(telemetry.equals("off") ? TelemetryOptions.DISABLED
               : TelemetryOptions.DEFAULTS.withOpenTelemetry(otel)));

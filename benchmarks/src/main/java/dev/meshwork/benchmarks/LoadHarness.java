@@ -11,8 +11,6 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -95,8 +93,7 @@ final class LoadHarness implements AutoCloseable {
     plainServers = new Servers();
     cp = new BenchMesh(List.of(CLIENT, SERVER));
     cp.apply("bench.yaml", serviceYaml("bench", plainServers.httpPort(), plainServers.grpcPort(), null));
-    otel = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build()).build();
+    otel = PerRequestBenchmark.sampledOut();
     // Metrics and tracing on (spans sampled out), as an application would run. The mesh has a
     // workload identity in every variant (it costs nothing on plaintext clusters), so the
     // plaintext figures do not depend on --tls.

@@ -6,8 +6,6 @@ import dev.meshwork.core.telemetry.TelemetryOptions;
 import dev.meshwork.http.internal.MeshInterceptor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Interceptor;
@@ -70,8 +68,7 @@ public class OkHttpPathBenchmark {
     }
     cp = new BenchMesh();
     cp.apply("bench.yaml", LoadHarness.serviceYaml("bench", 8080, 9090, null));
-    otel = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build()).build();
+    otel = PerRequestBenchmark.sampledOut();
     mesh = Mesh.start(cp.settings("bench-client"), MeshOptions.DEFAULTS.withMeterRegistry(new SimpleMeterRegistry())
         .withTelemetry(telemetry.equals("off") ? TelemetryOptions.DISABLED
             : TelemetryOptions.DEFAULTS.withOpenTelemetry(otel)));

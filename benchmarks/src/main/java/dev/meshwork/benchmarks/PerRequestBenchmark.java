@@ -86,10 +86,7 @@ public class PerRequestBenchmark {
     }
     // With no span processor the SDK hands out a no-op tracer, which would not measure the SDK's
     // sampling path at all; an installed SDK has an exporter, so register one (it never sees a span).
-    otel = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOff())
-            .addSpanProcessor(SimpleSpanProcessor.create(new DiscardingExporter())).build())
-        .build();
+    otel = sampledOut();
     TelemetryOptions t = TelemetryOptions.DEFAULTS.withOpenTelemetry(otel);
     if (variant.equals("both")) {
       t = t.withNaming(MetricNaming.OPENTELEMETRY, MetricNaming.ISTIO);
@@ -133,6 +130,17 @@ public class PerRequestBenchmark {
     public String header(String lowerCaseName) {
       return headers.get(lowerCaseName);
     }
+  }
+
+  /**
+   * An OpenTelemetry SDK that samples every span out, with a span processor (without one the SDK
+   * hands out a no-op tracer, and its sampling path would not be measured).
+   */
+  static OpenTelemetrySdk sampledOut() {
+    return OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOff())
+            .addSpanProcessor(SimpleSpanProcessor.create(new DiscardingExporter())).build())
+        .build();
   }
 
   /** Exports nothing: stands in for an application's exporter (sampled-out spans never reach it). */
