@@ -293,6 +293,8 @@ final class LoadHarness implements AutoCloseable {
     long allocBytes;
     long gcCount;
     long gcMillis;
+    long stealTicks;
+    long cpuTicks;
     long serverSeen;
     long serverSessions;
     int slices;
@@ -305,6 +307,10 @@ final class LoadHarness implements AutoCloseable {
       this.cpuNanos += s1.cpuNanos() - s0.cpuNanos();
       this.gcCount += s1.gcCount() - s0.gcCount();
       this.gcMillis += s1.gcMillis() - s0.gcMillis();
+      if (s0.cpuTicks() >= 0 && s1.cpuTicks() >= 0) {
+        this.stealTicks += s1.stealTicks() - s0.stealTicks();
+        this.cpuTicks += s1.cpuTicks() - s0.cpuTicks();
+      }
       this.allocBytes += allocBytes;
       slices++;
     }
@@ -315,6 +321,11 @@ final class LoadHarness implements AutoCloseable {
 
     double cpuMicrosPerRequest() {
       return requests == 0 ? Double.NaN : cpuNanos / 1000.0 / requests;
+    }
+
+    /** Percent of the machine's CPU time stolen by the hypervisor during the slices; NaN when unknown. */
+    double stealPercent() {
+      return cpuTicks <= 0 ? Double.NaN : 100.0 * stealTicks / cpuTicks;
     }
 
     double kbPerRequest() {
@@ -378,15 +389,18 @@ final class LoadHarness implements AutoCloseable {
       out.add(k + "kb", a.kbPerRequest());
       out.add(k + "gc", a.gcCount);
       out.add(k + "gcms", a.gcMillis);
+      if (!Double.isNaN(a.stealPercent())) {
+        out.add(k + "steal", a.stealPercent());
+      }
       out.add(k + "errors", a.errors);
       if (c.certSerial() != null) {
         out.add(k + "tls", a.tlsVerified());
         out.add(k + "sessions", a.serverSessions);
       }
       System.err.printf("run %d %s %s %s %s: %s p50 %.0f µs p99 %.0f µs, cpu %.1f µs/req, %.2f KB/req, "
-              + "GC %d pauses %d ms, errors %d, %d requests in %d slices (%.1f s)%s%n", run + 1, variant, protocol,
+              + "GC %d pauses %d ms, steal %.1f%%, errors %d, %d requests in %d slices (%.1f s)%s%n", run + 1, variant, protocol,
           open ? "open  " : "closed", c.name(), open ? "" : String.format("%.0f rps", a.rps()), a.micros(50),
-          a.micros(99), a.cpuMicrosPerRequest(), a.kbPerRequest(), a.gcCount, a.gcMillis, a.errors, a.requests,
+          a.micros(99), a.cpuMicrosPerRequest(), a.kbPerRequest(), a.gcCount, a.gcMillis, a.stealPercent(), a.errors, a.requests,
           a.slices, a.nanos / 1e9,
           c.certSerial() == null ? "" : String.format(", server saw %d with its certificate (%.3f of successful) "
               + "over %d new TLS sessions", a.serverSeen, a.tlsVerified(), a.serverSessions));

@@ -33,8 +33,13 @@ final class Usage {
     }
   }
 
-  /** One reading. {@code ids}/{@code bytes}: allocated bytes per live thread. */
-  record Snapshot(long cpuNanos, long gcCount, long gcMillis, long[] ids, long[] bytes) {}
+  /**
+   * One reading. {@code ids}/{@code bytes}: allocated bytes per live thread; {@code stealTicks} and
+   * {@code cpuTicks}: the machine's CPU time stolen by the hypervisor and its CPU time in all, from
+   * {@code /proc/stat} (-1 where unreadable).
+   */
+  record Snapshot(long cpuNanos, long gcCount, long gcMillis, long[] ids, long[] bytes, long stealTicks,
+      long cpuTicks) {}
 
   private Usage() {}
 
@@ -47,7 +52,26 @@ final class Usage {
     }
     long[] ids = THREADS.getAllThreadIds();
     long[] bytes = THREADS.getThreadAllocatedBytes(ids);
-    return new Snapshot(OS.getProcessCpuTime(), count, millis, ids, bytes);
+    long[] ticks = machineTicks();
+    return new Snapshot(OS.getProcessCpuTime(), count, millis, ids, bytes, ticks[0], ticks[1]);
+  }
+
+  /**
+   * {steal, total} ticks of the machine's first {@code /proc/stat} line: on a virtual machine,
+   * steal is time our vCPUs were ready but the host ran something else, which no figure of ours
+   * can see otherwise; {-1, -1} off Linux.
+   */
+  static long[] machineTicks() {
+    try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of("/proc/stat"))) {
+      String[] f = r.readLine().trim().split("\\s+"); // cpu user nice system idle iowait irq softirq steal ...
+      long total = 0;
+      for (int i = 1; i < f.length && i <= 8; i++) {
+        total += Long.parseLong(f[i]);
+      }
+      return new long[] {f.length > 8 ? Long.parseLong(f[8]) : 0, total};
+    } catch (java.io.IOException | RuntimeException e) {
+      return new long[] {-1, -1};
+    }
   }
 
   /**
