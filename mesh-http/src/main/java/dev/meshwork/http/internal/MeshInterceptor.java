@@ -51,7 +51,7 @@ public final class MeshInterceptor implements Interceptor {
           query == null ? url.encodedPath() : url.encodedPath() + "?" + query);
     }
     // The engine ends the observation; each attempt's span context goes out in its own headers.
-    return mesh.call(service, new OkHttpMeshRequest(request), new OkHttpAttempt(clients(), urls, request, service, chain.call()),
+    return mesh.call(service, new OkHttpMeshRequest(request), new OkHttpAttempt(clients(), urls, request, service, chain),
         observation);
   }
 

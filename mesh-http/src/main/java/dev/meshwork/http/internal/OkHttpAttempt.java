@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.Callback;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
@@ -18,9 +19,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request's attempts: each goes to the picked endpoint's address as its own OkHttp call (so a
- * per-try timeout is exact and cancels the attempt), with the service name kept in {@code Host}.
- * Connection pooling and HTTP/2 stay OkHttp's: all attempts share the client's pool. An observed
+ * One request's attempts, each to the picked endpoint's address with the service name kept in
+ * {@code Host}. A plaintext attempt without a per-try timeout continues down the caller's own
+ * interceptor chain (application interceptors may proceed more than once; no second call, so no
+ * second set of call events); one with a per-try timeout, or to an mTLS endpoint (which needs the
+ * client that presents the workload certificate), is its own OkHttp call, so the timeout is exact
+ * and cancels only that attempt. Connection pooling and HTTP/2 stay OkHttp's: all attempts share
+ * the client's pool. An observed
  * attempt's trace context goes out as W3C headers on that attempt's request; mirrors are sent
  * unobserved with the caller's headers only (no span of their own: they are not part of the call).
  */
@@ -31,15 +36,20 @@ final class OkHttpAttempt implements Attempt<Response> {
   private final EndpointUrls urls;
   private final Request original;
   private final String authority;
+  private final Interceptor.Chain chain;
   private final Call outer;
 
-  /** @param authority the request's host, with its port unless the scheme's default ({@code Host} header value) */
-  OkHttpAttempt(MeshTlsClients raw, EndpointUrls urls, Request original, String authority, Call outer) {
+  /**
+   * @param authority the request's host, with its port unless the scheme's default ({@code Host} header value)
+   * @param chain the caller's chain at the mesh interceptor, which is the last application interceptor
+   */
+  OkHttpAttempt(MeshTlsClients raw, EndpointUrls urls, Request original, String authority, Interceptor.Chain chain) {
     this.raw = raw;
     this.urls = urls;
     this.original = original;
     this.authority = authority;
-    this.outer = outer;
+    this.chain = chain;
+    this.outer = chain.call();
   }
 
   /** Sets each propagated field as a header, replacing any the application set. */
@@ -63,11 +73,16 @@ final class OkHttpAttempt implements Attempt<Response> {
     if (observation.isRecording()) {
       observation.inject(request, HEADERS);
     }
-    Call call = raw.forUpstream(upstream).newCall(request.build());
-    if (!timeout.isZero()) {
-      call.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    Response r;
+    if (upstream.tls() == null && timeout.isZero()) {
+      r = chain.proceed(request.build());
+    } else {
+      Call call = raw.forUpstream(upstream).newCall(request.build());
+      if (!timeout.isZero()) {
+        call.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      }
+      r = call.execute();
     }
-    Response r = call.execute();
     // Callers see their own request, not the endpoint address it went to.
     return r.newBuilder().request(original).build();
   }
