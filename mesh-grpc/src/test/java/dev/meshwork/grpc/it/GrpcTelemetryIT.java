@@ -95,8 +95,10 @@ class GrpcTelemetryIT {
         return broken.handlerSpans.size() > 0;
       }, 15_000);
       List<TelemetryServer> servers = List.of(ratings, broken, flaky);
-      await("warm-up calls recorded", () -> serverTotal() == servers.stream().mapToLong(s -> s.closed.get()).sum(),
-          5_000);
+      // No warm-up stream still open (a server closes its stream after the client has its answer):
+      // a late one would land in the measured counts.
+      await("warm-up calls closed and recorded", () -> servers.stream().allMatch(s -> s.opened.get() == s.closed.get())
+          && serverTotal() == servers.stream().mapToLong(s -> s.closed.get()).sum(), 15_000);
       Map<String, Long> clientBefore = otelCounts("rpc.client.duration");
       Map<String, Long> serverBefore = otelCounts("rpc.server.duration");
       Map<String, Long> istioBefore = istioCounts();
@@ -137,7 +139,7 @@ class GrpcTelemetryIT {
         }
         // 5 + 3 + 3 × 2 attempts reached the servers
         await("server side recorded", () -> servers.stream().mapToLong(t -> t.closed.get()).sum() == closedBefore + 14,
-            5_000);
+            15_000);
       } finally {
         System.setErr(err);
       }

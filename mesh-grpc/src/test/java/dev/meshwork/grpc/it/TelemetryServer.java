@@ -40,6 +40,8 @@ final class TelemetryServer implements AutoCloseable {
   final int port;
   /** Calls whose stream closed (counted after the telemetry tracer recorded them). */
   final AtomicLong closed = new AtomicLong();
+  /** Calls whose stream opened: equal to {@link #closed} when none is in flight. */
+  final AtomicLong opened = new AtomicLong();
   /** The span context current in the handler, per handled call. */
   final List<SpanContext> handlerSpans = new CopyOnWriteArrayList<>();
   private final Server server;
@@ -82,6 +84,7 @@ final class TelemetryServer implements AutoCloseable {
         .addStreamTracerFactory(new ServerStreamTracer.Factory() {
           @Override
           public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+            opened.incrementAndGet();
             return new ServerStreamTracer() {
               @Override
               public void streamClosed(Status status) {
