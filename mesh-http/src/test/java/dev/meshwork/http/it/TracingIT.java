@@ -107,10 +107,20 @@ class TracingIT {
           assertEquals(200, r.code());
           assertEquals("reviews: ratings", r.body().string());
         }
-        HttpMesh.await("all 8 spans exported", () -> spans.getFinishedSpanItems().size() >= 8, 5_000);
-        List<SpanData> all = spans.getFinishedSpanItems();
-        assertEquals(8, all.size(), describe(all));
-        assertEquals(1, all.stream().map(SpanData::getTraceId).distinct().count(), "one trace: " + describe(all));
+        // The traced call's trace, from its root (the logical client span, ended before execute()
+        // returned). A warm-up call's server span may still end after the reset above: it belongs
+        // to another trace and is left out; a span of this call that lost its trace would leave
+        // this trace short of 8.
+        String traceId = only(spans.getFinishedSpanItems(), s -> s.getKind() == SpanKind.CLIENT
+            && s.getName().equals("GET") && !s.getParentSpanContext().isValid()).getTraceId();
+        HttpMesh.await("all 8 spans exported", () -> spans.getFinishedSpanItems().stream()
+            .filter(s -> s.getTraceId().equals(traceId)).count() >= 8, 15_000);
+        List<SpanData> exported = spans.getFinishedSpanItems();
+        List<SpanData> all = exported.stream().filter(s -> s.getTraceId().equals(traceId)).toList();
+        assertEquals(8, all.size(), "one trace of 8 spans: " + describe(exported));
+        assertTrue(exported.stream().filter(s -> !s.getTraceId().equals(traceId))
+            .allMatch(s -> s.getName().equals("meshwork.test.Echo/Who")),
+            "only the warm-up's late gRPC spans may be outside the trace: " + describe(exported));
 
         SpanData call = only(all, s -> s.getKind() == SpanKind.CLIENT && s.getName().equals("GET")
             && !s.getAttributes().asMap().containsKey(ATTEMPT));
