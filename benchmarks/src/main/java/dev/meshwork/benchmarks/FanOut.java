@@ -166,12 +166,35 @@ final class FanOut {
       this.node = Node.newBuilder().setId("fanout-" + id).setCluster("fanout").build();
     }
 
-    abstract void close();
+    /** The stream's request side. */
+    abstract StreamObserver<?> requests();
+
+    // The response side's callbacks shared by both protocols (onNext is each protocol's own).
+    public void onError(Throwable t) {
+      error = t;
+    }
+
+    public void onCompleted() {}
+
+    void close() {
+      try {
+        synchronized (this) {
+          requests().onCompleted();
+        }
+      } catch (RuntimeException ignored) {
+        // stream already gone
+      }
+    }
   }
 
   /** State of the world: every response carries the whole subscription; ACK = version + nonce. */
   static final class SotwClient extends Client implements StreamObserver<DiscoveryResponse> {
     private final StreamObserver<DiscoveryRequest> out;
+
+    @Override
+    StreamObserver<?> requests() {
+      return out;
+    }
 
     SotwClient(int id, ManagedChannel channel) {
       super(id);
@@ -191,24 +214,6 @@ final class FanOut {
       version = r.getVersionInfo();
     }
 
-    @Override
-    public void onError(Throwable t) {
-      error = t;
-    }
-
-    @Override
-    public void onCompleted() {}
-
-    @Override
-    void close() {
-      try {
-        synchronized (this) {
-          out.onCompleted();
-        }
-      } catch (RuntimeException ignored) {
-        // stream already gone
-      }
-    }
   }
 
   /**
@@ -218,6 +223,11 @@ final class FanOut {
    */
   static final class DeltaClient extends Client implements StreamObserver<DeltaDiscoveryResponse> {
     private final StreamObserver<DeltaDiscoveryRequest> out;
+
+    @Override
+    StreamObserver<?> requests() {
+      return out;
+    }
 
     DeltaClient(int id, ManagedChannel channel) {
       super(id);
@@ -237,23 +247,5 @@ final class FanOut {
       version = r.getSystemVersionInfo();
     }
 
-    @Override
-    public void onError(Throwable t) {
-      error = t;
-    }
-
-    @Override
-    public void onCompleted() {}
-
-    @Override
-    void close() {
-      try {
-        synchronized (this) {
-          out.onCompleted();
-        }
-      } catch (RuntimeException ignored) {
-        // stream already gone
-      }
-    }
   }
 }

@@ -37,7 +37,6 @@ final class OkHttpAttempt implements Attempt<Response> {
   private final Request original;
   private final String authority;
   private final Interceptor.Chain chain;
-  private final Call outer;
 
   /**
    * @param authority the request's host, with its port unless the scheme's default ({@code Host} header value)
@@ -49,7 +48,6 @@ final class OkHttpAttempt implements Attempt<Response> {
     this.original = original;
     this.authority = authority;
     this.chain = chain;
-    this.outer = chain.call();
   }
 
   /** Sets each propagated field as a header, replacing any the application set. */
@@ -66,7 +64,7 @@ final class OkHttpAttempt implements Attempt<Response> {
 
   @Override
   public Response send(Upstream upstream, Duration timeout, AttemptObservation observation) throws IOException {
-    if (outer.isCanceled()) {
+    if (chain.call().isCanceled()) {
       throw new IOException("Canceled");
     }
     Request.Builder request = to(upstream, hostHeader());
