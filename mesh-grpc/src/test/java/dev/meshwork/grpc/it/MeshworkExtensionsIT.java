@@ -65,6 +65,16 @@ class MeshworkExtensionsIT {
     mesh.applyConfig("reviews.yaml", CONFIG);
     ManagedChannel reviews = mesh.channel("reviews");
     mesh.awaitServedBy(reviews, Map.of(), "reviews-v1-a");
+    // The interceptor admits calls until the mesh's own xDS stream has the routes (grpc-xds may be
+    // ready first): wait until the limit is in force, which also empties the bucket.
+    MeshFixture.await("rate limit in force", () -> {
+      try {
+        Echo.who(reviews);
+        return false;
+      } catch (io.grpc.StatusRuntimeException e) {
+        return e.getStatus().getDescription() != null && e.getStatus().getDescription().contains("rate limit");
+      }
+    }, 10_000);
     // grpc-xds skips the optional filter; Meshwork's interceptor applies the bucket: 1 token a second.
     Map<String, Integer> burst = MeshFixture.distribution(reviews, Map.of(), 100);
     assertTrue(burst.getOrDefault("ERROR:UNAVAILABLE", 0) >= 98, "rate limited: " + burst);
