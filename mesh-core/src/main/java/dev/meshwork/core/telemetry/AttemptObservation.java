@@ -11,7 +11,7 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 public class AttemptObservation {
   static final AttemptObservation NOOP = new AttemptObservation(Span.getInvalid(), Context.root(), 0, "");
 
-  private final Span span;
+  private final Span span; // null: the call's (sampled-out) span stands for the attempt
   private final Context parent;
   // parent.with(span), made on first use: a transport that neither injects nor asks for it (no
   // trace headers to write) saves the context's two objects per attempt.
@@ -25,6 +25,12 @@ public class AttemptObservation {
     this.parent = parent;
     this.number = number;
     this.protocol = protocol;
+  }
+
+  /** An attempt of a sampled-out call: no span of its own, the call's context travels with it. */
+  AttemptObservation(Context callContext, int number, String protocol) {
+    this(null, callContext, number, protocol);
+    this.context = callContext;
   }
 
   /** The shared observation that records and injects nothing. */
@@ -53,8 +59,8 @@ public class AttemptObservation {
   }
 
   /**
-   * Writes this attempt's trace context ({@code traceparent} naming the attempt's span,
-   * {@code tracestate}) and the baggage current when the call started into the outgoing request.
+   * Writes this attempt's trace context ({@code traceparent} naming the attempt's span, or the
+   * call's when the call is sampled out, {@code tracestate}) and the baggage current when the call started into the outgoing request.
    */
   public <C> void inject(C carrier, TextMapSetter<C> setter) {
     if (this != NOOP) {
@@ -69,7 +75,7 @@ public class AttemptObservation {
    * @param error the attempt's failure, or null
    */
   public void end(String code, Throwable error) {
-    if (this != NOOP) {
+    if (this != NOOP && span != null) {
       Spans.outcome(span, protocol, code, error, true);
       span.end();
     }

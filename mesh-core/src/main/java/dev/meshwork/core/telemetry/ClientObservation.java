@@ -62,7 +62,8 @@ public class ClientObservation {
     this.method = method;
     this.target = target;
     this.start = System.nanoTime();
-    this.span = Spans.client(telemetry.tracer(), protocol, destination, method, target, parent);
+    this.span = Spans.client(telemetry.tracer(), protocol, destination, method, target, parent,
+        telemetry.options.samplerAttributes());
     this.context = parent.with(span);
     this.active = telemetry.active(true, protocol, destination);
     active.incrementAndGet();
@@ -152,8 +153,14 @@ public class ClientObservation {
         span.setAttribute(SUBSET, telemetry.subsetOf(cluster));
       }
     }
+    if (!span.isRecording()) {
+      // The trace was decided when the call started: as in Envoy, one decision per request. The
+      // attempt carries the call's span context (sampled out) on the wire and records nothing; a
+      // child span here would only be dropped by the SDK's parent-based sampler.
+      return new AttemptObservation(context, n, protocol);
+    }
     String c = clusterName == null ? "" : clusterName;
-    Span attempt = Spans.attempt(telemetry.tracer(), this, n, c, endpoint, upstream, context, span.isRecording());
+    Span attempt = Spans.attempt(telemetry.tracer(), this, n, c, endpoint, upstream, context);
     return new AttemptObservation(attempt, context, n, protocol);
   }
 

@@ -38,7 +38,8 @@ public class ServerObservation {
     this.target = target;
     this.peer = peer;
     this.start = System.nanoTime();
-    this.span = Spans.server(telemetry.tracer(), protocol, method, target, parent, peer);
+    this.span = Spans.server(telemetry.tracer(), protocol, method, target, parent, peer,
+        telemetry.options.samplerAttributes());
     this.context = parent.with(span);
     this.active = telemetry.active(false, protocol, telemetry.settings.service());
     active.incrementAndGet();

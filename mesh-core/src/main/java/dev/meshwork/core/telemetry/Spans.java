@@ -29,34 +29,40 @@ final class Spans {
 
   private Spans() {}
 
-  static Span client(Tracer tracer, String protocol, String destination, String method, String target, Context parent) {
-    SpanBuilder b = tracer.spanBuilder(name(protocol, method)).setSpanKind(SpanKind.CLIENT).setParent(parent)
-        .setAttribute(SERVER_ADDRESS, destination);
-    describe(b, null, protocol, method, target);
-    return b.startSpan();
-  }
-
   /**
-   * An attempt's span. Under a recording call span every attribute goes on the builder, as
-   * samplers and span processors' {@code onStart} see them. Under a sampled-out call span the trace
-   * has been decided (a parent-based sampler, the SDK's default, follows it), so the builder gets
-   * none: a builder with attributes costs the SDK a ~440 B attribute map per span, dropped at once;
-   * should the attempt's span record all the same, it gets every attribute right after start.
-   *
-   * @param endpoint {@code ip:port}, or null when {@code upstream} gives it
+   * A logical call's CLIENT span. With {@code samplerAttributes} the attributes go on the builder,
+   * where samplers and span processors' {@code onStart} see them; without, a recording span gets
+   * them right after start and a sampled-out one never (the SDK's ~430 B attribute map per builder
+   * is what a sampled-out span would otherwise cost).
    */
-  static Span attempt(Tracer tracer, ClientObservation call, int n, String cluster, String endpoint, Upstream upstream,
-      Context parent, boolean parentRecording) {
-    SpanBuilder b = tracer.spanBuilder(name(call.protocol, call.method)).setSpanKind(SpanKind.CLIENT).setParent(parent);
-    if (parentRecording) {
-      describeAttempt(b, null, call, n, cluster, endpoint, upstream);
+  static Span client(Tracer tracer, String protocol, String destination, String method, String target, Context parent,
+      boolean samplerAttributes) {
+    SpanBuilder b = tracer.spanBuilder(name(protocol, method)).setSpanKind(SpanKind.CLIENT).setParent(parent);
+    if (samplerAttributes) {
+      b.setAttribute(SERVER_ADDRESS, destination);
+      describe(b, null, protocol, method, target);
       return b.startSpan();
     }
     Span span = b.startSpan();
     if (span.isRecording()) {
-      describeAttempt(null, span, call, n, cluster, endpoint, upstream);
+      span.setAttribute(SERVER_ADDRESS, destination);
+      describe(null, span, protocol, method, target);
     }
     return span;
+  }
+
+  /**
+   * An attempt's span, under a recording call span (a sampled-out call has no attempt spans: see
+   * {@link ClientObservation}). Its attributes go on the builder, as samplers and span processors'
+   * {@code onStart} see them: the call records, so the map is not built for nothing.
+   *
+   * @param endpoint {@code ip:port}, or null when {@code upstream} gives it
+   */
+  static Span attempt(Tracer tracer, ClientObservation call, int n, String cluster, String endpoint, Upstream upstream,
+      Context parent) {
+    SpanBuilder b = tracer.spanBuilder(name(call.protocol, call.method)).setSpanKind(SpanKind.CLIENT).setParent(parent);
+    describeAttempt(b, null, call, n, cluster, endpoint, upstream);
+    return b.startSpan();
   }
 
   /** Sets an attribute on the builder {@code b}, or when that is null on the started span {@code s}. */
@@ -96,13 +102,25 @@ final class Spans {
     describe(b, s, call.protocol, call.method, call.target);
   }
 
-  static Span server(Tracer tracer, String protocol, String method, String target, Context parent, String peer) {
+  /** A SERVER span; attributes as {@link #client} gives them. */
+  static Span server(Tracer tracer, String protocol, String method, String target, Context parent, String peer,
+      boolean samplerAttributes) {
     SpanBuilder b = tracer.spanBuilder(name(protocol, method)).setSpanKind(SpanKind.SERVER).setParent(parent);
-    if (peer != null) {
-      b.setAttribute(PEER_PRINCIPAL, peer);
+    if (samplerAttributes) {
+      if (peer != null) {
+        b.setAttribute(PEER_PRINCIPAL, peer);
+      }
+      describe(b, null, protocol, method, target);
+      return b.startSpan();
     }
-    describe(b, null, protocol, method, target);
-    return b.startSpan();
+    Span span = b.startSpan();
+    if (span.isRecording()) {
+      if (peer != null) {
+        span.setAttribute(PEER_PRINCIPAL, peer);
+      }
+      describe(null, span, protocol, method, target);
+    }
+    return span;
   }
 
   /** HTTP: {@code GET}; gRPC: {@code pkg.Service/Method}, as the conventions name spans. */

@@ -15,14 +15,20 @@ import java.util.Set;
  * @param openTelemetry where spans go; null for {@code GlobalOpenTelemetry} (a no-op until the
  *     application installs an SDK)
  * @param accessLog one line per call on logger {@code dev.meshwork.access} (INFO)
+ * @param samplerAttributes gives the OpenTelemetry sampler each call's and server span's attributes
+ *     at start (method, path or RPC names, destination), as the semantic conventions suggest for
+ *     samplers that decide by attribute. Off by default: the SDK then builds an attribute map of
+ *     about 430 B per span, sampled or not, and parent-based and ratio samplers (the SDK's default
+ *     and the usual choice) never read it. Off, a recording span gets the same attributes right
+ *     after start; only the sampler doesn't see them.
  */
 public record TelemetryOptions(boolean enabled, Set<MetricNaming> naming, boolean endpointTags,
-    OpenTelemetry openTelemetry, boolean accessLog) {
+    OpenTelemetry openTelemetry, boolean accessLog, boolean samplerAttributes) {
   /** Metrics with OpenTelemetry names, spans to the global OpenTelemetry, no access log. */
   public static final TelemetryOptions DEFAULTS =
-      new TelemetryOptions(true, EnumSet.of(MetricNaming.OPENTELEMETRY), false, null, false);
+      new TelemetryOptions(true, EnumSet.of(MetricNaming.OPENTELEMETRY), false, null, false, false);
   /** Nothing recorded. */
-  public static final TelemetryOptions DISABLED = new TelemetryOptions(false, Set.of(), false, null, false);
+  public static final TelemetryOptions DISABLED = new TelemetryOptions(false, Set.of(), false, null, false, false);
 
   public TelemetryOptions {
     naming = naming.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(naming));
@@ -30,21 +36,27 @@ public record TelemetryOptions(boolean enabled, Set<MetricNaming> naming, boolea
 
   /** These options with these metric namings. */
   public TelemetryOptions withNaming(MetricNaming... names) {
-    return new TelemetryOptions(enabled, Set.of(names), endpointTags, openTelemetry, accessLog);
+    return new TelemetryOptions(enabled, Set.of(names), endpointTags, openTelemetry, accessLog, samplerAttributes);
   }
 
   /** These options sending spans to {@code otel}. */
   public TelemetryOptions withOpenTelemetry(OpenTelemetry otel) {
-    return new TelemetryOptions(enabled, naming, endpointTags, Objects.requireNonNull(otel, "otel"), accessLog);
+    return new TelemetryOptions(enabled, naming, endpointTags, Objects.requireNonNull(otel, "otel"), accessLog,
+        samplerAttributes);
   }
 
   /** These options with the access log on or off. */
   public TelemetryOptions withAccessLog(boolean on) {
-    return new TelemetryOptions(enabled, naming, endpointTags, openTelemetry, on);
+    return new TelemetryOptions(enabled, naming, endpointTags, openTelemetry, on, samplerAttributes);
   }
 
   /** These options with or without the endpoint tag. */
   public TelemetryOptions withEndpointTags(boolean on) {
-    return new TelemetryOptions(enabled, naming, on, openTelemetry, accessLog);
+    return new TelemetryOptions(enabled, naming, on, openTelemetry, accessLog, samplerAttributes);
+  }
+
+  /** These options with the span attributes given to the sampler at start, or only after it. */
+  public TelemetryOptions withSamplerAttributes(boolean on) {
+    return new TelemetryOptions(enabled, naming, endpointTags, openTelemetry, accessLog, on);
   }
 }

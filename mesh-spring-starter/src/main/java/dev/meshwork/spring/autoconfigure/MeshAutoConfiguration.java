@@ -46,7 +46,7 @@ public class MeshAutoConfiguration {
     MeshProperties.Telemetry t = properties.getTelemetry();
     TelemetryOptions telemetry = new TelemetryOptions(t.isEnabled(),
         t.getNaming().isEmpty() ? EnumSet.noneOf(MetricNaming.class) : EnumSet.copyOf(t.getNaming()),
-        t.isEndpointTags(), openTelemetry.getIfUnique(), t.isAccessLog());
+        t.isEndpointTags(), openTelemetry.getIfUnique(), t.isAccessLog(), t.isSamplerAttributes());
     MeshOptions d = MeshOptions.DEFAULTS;
     MeshOptions options = new MeshOptions(d.persistDirectory(), properties.getLookupTimeout(), d.nanoClock(),
         d.meterRegistry(), d.identity(), telemetry);

@@ -93,6 +93,11 @@ public class MeshProperties {
     private boolean accessLog;
     /** Adds the endpoint (ip:port) as a metric tag; multiplies series by the number of endpoints. */
     private boolean endpointTags;
+    /**
+     * Gives the OpenTelemetry sampler the span's attributes at start, for samplers that decide by
+     * attribute; costs the SDK an attribute map per span, sampled or not.
+     */
+    private boolean samplerAttributes;
 
     public boolean isEnabled() {
       return enabled;
@@ -124,6 +129,14 @@ public class MeshProperties {
 
     public void setEndpointTags(boolean endpointTags) {
       this.endpointTags = endpointTags;
+    }
+
+    public boolean isSamplerAttributes() {
+      return samplerAttributes;
+    }
+
+    public void setSamplerAttributes(boolean samplerAttributes) {
+      this.samplerAttributes = samplerAttributes;
     }
   }
 
