@@ -1,15 +1,21 @@
 package dev.meshwork.benchmarks;
 
+import dev.meshwork.core.MeshSettings;
 import dev.meshwork.core.engine.Mesh;
+import dev.meshwork.core.identity.IdentityOptions;
+import dev.meshwork.core.identity.MeshIdentity;
 import dev.meshwork.core.engine.MeshOptions;
 import dev.meshwork.core.telemetry.TelemetryOptions;
 import dev.meshwork.grpc.MeshChannels;
 import dev.meshwork.http.MeshHttp;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,7 +58,17 @@ public class ClientOverheadBenchmark {
   @Param({"on"})
   public String telemetry;
 
+  /**
+   * {@code plaintext}, or {@code mtls}: servers with a mesh-CA certificate, the mesh client through
+   * a DestinationRule {@code ISTIO_MUTUAL}, the bare client with its own mesh-CA certificate (as the
+   * load harness's mTLS variant).
+   */
+  @Param({"plaintext"})
+  public String tls;
+
   private Servers servers;
+  private MeshIdentity serverIdentity;
+  private MeshIdentity bareIdentity;
   private BenchMesh cp;
   private OpenTelemetrySdk otel;
   private Mesh mesh;
@@ -60,22 +76,48 @@ public class ClientOverheadBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    servers = new Servers();
-    if (client.equals("bare")) {
-      target = protocol.equals("http")
-          ? new HttpTarget("bare", HttpTarget.builder().build(), "http://127.0.0.1:" + servers.httpPort() + "/bench")
-          : new GrpcTarget("bare", Grpc.newChannelBuilderForAddress("127.0.0.1", servers.grpcPort(),
-              InsecureChannelCredentials.create()).build());
+    boolean mtls = tls.equals("mtls");
+    if (!mtls && !tls.equals("plaintext")) {
+      throw new IllegalArgumentException("tls=" + tls + " (expected plaintext or mtls)");
+    }
+    cp = new BenchMesh(List.of(LoadHarness.CLIENT, LoadHarness.SERVER));
+    String serverId = cp.identitySettings(LoadHarness.SERVER).spiffeId();
+    if (mtls) {
+      serverIdentity = MeshIdentity.start(cp.identitySettings(LoadHarness.SERVER), IdentityOptions.DEFAULTS);
+      servers = new Servers(serverIdentity);
     } else {
-      cp = new BenchMesh();
-      cp.apply("bench.yaml", LoadHarness.serviceYaml("bench", servers.httpPort(), servers.grpcPort(), null));
+      servers = new Servers();
+    }
+    String service = mtls ? "bench-tls" : "bench";
+    if (client.equals("bare")) {
+      if (protocol.equals("http")) {
+        OkHttpClient.Builder b = HttpTarget.builder();
+        if (mtls) {
+          bareIdentity = MeshIdentity.start(cp.identitySettings(LoadHarness.CLIENT), IdentityOptions.DEFAULTS);
+          b = Tls.okHttp(b, bareIdentity, serverId);
+        }
+        target = new HttpTarget("bare", b.build(), (mtls ? "https" : "http") + "://127.0.0.1:" + servers.httpPort()
+            + "/bench");
+      } else {
+        ChannelCredentials credentials = InsecureChannelCredentials.create();
+        if (mtls) {
+          bareIdentity = MeshIdentity.start(cp.identitySettings(LoadHarness.CLIENT), IdentityOptions.DEFAULTS);
+          credentials = Tls.grpc(bareIdentity, serverId);
+        }
+        target = new GrpcTarget("bare", Grpc.newChannelBuilderForAddress("127.0.0.1", servers.grpcPort(), credentials)
+            .build());
+      }
+    } else {
+      cp.apply(service + ".yaml", LoadHarness.serviceYaml(service, servers.httpPort(), servers.grpcPort(),
+          mtls ? LoadHarness.SERVER : null));
       otel = PerRequestBenchmark.sampledOut();
-      mesh = Mesh.start(cp.settings("bench-client"), MeshOptions.DEFAULTS.withMeterRegistry(new SimpleMeterRegistry())
+      MeshSettings settings = mtls ? cp.identitySettings(LoadHarness.CLIENT) : cp.settings(LoadHarness.CLIENT);
+      mesh = Mesh.start(settings, MeshOptions.DEFAULTS.withMeterRegistry(new SimpleMeterRegistry())
           .withTelemetry(telemetry.equals("off") ? TelemetryOptions.DISABLED
               : TelemetryOptions.DEFAULTS.withOpenTelemetry(otel)));
       target = protocol.equals("http")
-          ? new HttpTarget("mesh", MeshHttp.using(mesh).install(HttpTarget.builder()), "http://bench:8080/bench")
-          : new GrpcTarget("mesh", MeshChannels.forService(mesh, "bench:9090"));
+          ? new HttpTarget("mesh", MeshHttp.using(mesh).install(HttpTarget.builder()), "http://" + service + ":8080/bench")
+          : new GrpcTarget("mesh", MeshChannels.forService(mesh, service + ":9090"));
     }
     if (target instanceof GrpcTarget g) {
       g.awaitReady();
@@ -106,9 +148,14 @@ public class ClientOverheadBenchmark {
     if (mesh != null) {
       mesh.close();
       otel.close();
-      cp.close();
+    }
+    for (MeshIdentity i : new MeshIdentity[] {bareIdentity, serverIdentity}) {
+      if (i != null) {
+        i.close();
+      }
     }
     servers.close();
+    cp.close();
   }
 
   @Benchmark

@@ -12,6 +12,8 @@ import io.grpc.internal.GrpcAttributes;
 import io.grpc.xds.InternalXdsAttributes;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One gRPC call's telemetry: the {@link ClientObservation} started when the call starts (on the
@@ -106,12 +108,32 @@ final class CallTelemetry extends ClientStreamTracer.Factory {
     return eag == null ? null : eag.get(InternalXdsAttributes.ATTR_CLUSTER_NAME);
   }
 
+  // ip:port per remote address: a transport's address is one object for all its streams, and
+  // formatting it (getHostAddress, concatenation) per attempt is most of what an attempt allocates
+  // on our side. Cleared when it outgrows what a churning mesh would hold.
+  private static final Map<SocketAddress, String> ENDPOINTS = new ConcurrentHashMap<>();
+
   static String endpoint(Attributes transportAttrs) {
     SocketAddress a = transportAttrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+    if (a == null) {
+      return null;
+    }
+    String e = ENDPOINTS.get(a);
+    if (e == null) {
+      e = format(a);
+      if (ENDPOINTS.size() >= 4096) {
+        ENDPOINTS.clear();
+      }
+      ENDPOINTS.put(a, e);
+    }
+    return e;
+  }
+
+  private static String format(SocketAddress a) {
     if (a instanceof InetSocketAddress in && in.getAddress() != null) {
       String host = in.getAddress().getHostAddress();
       return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + in.getPort();
     }
-    return a == null ? null : a.toString();
+    return a.toString();
   }
 }

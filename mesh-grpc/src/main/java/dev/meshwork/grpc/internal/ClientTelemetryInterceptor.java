@@ -18,9 +18,6 @@ import io.grpc.Status;
  * and trace headers. Only installed when telemetry is enabled. Thread-safe; no locks.
  */
 public final class ClientTelemetryInterceptor implements ClientInterceptor {
-  /** The call's telemetry, for interceptors further down (the rate limiter flags its refusals). */
-  static final CallOptions.Key<CallTelemetry> CALL = CallOptions.Key.create("meshwork.telemetry.call");
-
   private final MeshTelemetry telemetry;
   private final String service;
 
@@ -29,12 +26,24 @@ public final class ClientTelemetryInterceptor implements ClientInterceptor {
     this.service = service;
   }
 
+  /**
+   * The call's telemetry, for interceptors further down (the rate limiter flags its refusals):
+   * found among the stream tracer factories, which saves a second copy of the call options per call.
+   */
+  static CallTelemetry of(CallOptions options) {
+    for (var f : options.getStreamTracerFactories()) {
+      if (f instanceof CallTelemetry c) {
+        return c;
+      }
+    }
+    return null;
+  }
+
   @Override
   public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(MethodDescriptor<ReqT, RespT> method,
       CallOptions options, Channel next) {
     CallTelemetry call = new CallTelemetry(telemetry, service, method.getFullMethodName());
-    ClientCall<ReqT, RespT> delegate = next.newCall(method,
-        options.withStreamTracerFactory(call).withOption(CALL, call));
+    ClientCall<ReqT, RespT> delegate = next.newCall(method, options.withStreamTracerFactory(call));
     return new ForwardingClientCall.SimpleForwardingClientCall<>(delegate) {
       @Override
       public void start(Listener<RespT> listener, Metadata headers) {

@@ -39,7 +39,7 @@ public final class RateLimitInterceptor implements ClientInterceptor {
           mesh.admit(service, new GrpcRequest(method.getFullMethodName(), headers));
         } catch (MeshRejectedException e) {
           rejected = true;
-          CallTelemetry telemetry = options.getOption(ClientTelemetryInterceptor.CALL);
+          CallTelemetry telemetry = ClientTelemetryInterceptor.of(options);
           if (telemetry != null) {
             telemetry.flag("RL");
           }
