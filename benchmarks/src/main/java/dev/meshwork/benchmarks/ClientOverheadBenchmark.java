@@ -66,6 +66,14 @@ public class ClientOverheadBenchmark {
   @Param({"plaintext"})
   public String tls;
 
+  /**
+   * The route's retry policy: {@code on} (2 attempts, as the harness and Istio's default), or
+   * {@code off} ({@code attempts: 0}), to show what a retry policy costs per call on gRPC, where
+   * it makes grpc-java buffer every call's messages for a possible replay.
+   */
+  @Param({"on"})
+  public String retries;
+
   private Servers servers;
   private MeshIdentity serverIdentity;
   private MeshIdentity bareIdentity;
@@ -108,8 +116,16 @@ public class ClientOverheadBenchmark {
             .build());
       }
     } else {
-      cp.apply(service + ".yaml", LoadHarness.serviceYaml(service, servers.httpPort(), servers.grpcPort(),
-          mtls ? LoadHarness.SERVER : null));
+      String yaml = LoadHarness.serviceYaml(service, servers.httpPort(), servers.grpcPort(),
+          mtls ? LoadHarness.SERVER : null);
+      if (retries.equals("off")) {
+        String withRetries = yaml;
+        yaml = yaml.replaceAll("attempts: 2\\s+retryOn: [a-z,-]+", "attempts: 0");
+        if (yaml.equals(withRetries)) {
+          throw new IllegalStateException("no retry policy to turn off in:\n" + yaml);
+        }
+      }
+      cp.apply(service + ".yaml", yaml);
       otel = PerRequestBenchmark.sampledOut();
       MeshSettings settings = mtls ? cp.identitySettings(LoadHarness.CLIENT) : cp.settings(LoadHarness.CLIENT);
       mesh = Mesh.start(settings, MeshOptions.DEFAULTS.withMeterRegistry(new SimpleMeterRegistry())
