@@ -1,5 +1,6 @@
 package dev.meshwork.controlplane.internal.xds;
 
+import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
@@ -165,7 +166,11 @@ public final class ClientTracker implements DiscoveryServerCallbacks {
     String nack = request.hasErrorDetail() ? request.getErrorDetail().getMessage() : null;
     s.onRequest(request, request.getNode(), request.getTypeUrl(), request.getResourceNamesSubscribeList(),
         request.getResponseNonce(), null, nack);
-    if (!s.deltaWildcard(request)) {
+    // Only listener and cluster streams can be wildcard (MeshCache asks for nothing else), so an
+    // RDS or EDS request, most of every push's ACKs, is not remembered.
+    String type = request.getTypeUrl();
+    if ((type.equals(Resources.V3.LISTENER_TYPE_URL) || type.equals(Resources.V3.CLUSTER_TYPE_URL))
+        && !s.deltaWildcard(request)) {
       explicitOnly.put(request, Boolean.TRUE);
     }
   }
