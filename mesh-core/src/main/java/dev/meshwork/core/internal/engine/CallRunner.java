@@ -5,6 +5,7 @@ import dev.meshwork.core.engine.MeshRejectedException;
 import dev.meshwork.core.engine.MeshRejectedException.Kind;
 import dev.meshwork.core.engine.MeshRequest;
 import dev.meshwork.core.engine.Upstream;
+import dev.meshwork.core.internal.lb.ActiveRequests;
 import dev.meshwork.core.internal.lb.HashKeys;
 import dev.meshwork.core.internal.model.ClusterModel;
 import dev.meshwork.core.internal.policy.AttemptOutcome;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
 /**
@@ -128,7 +130,7 @@ final class CallRunner {
         AttemptOutcome outcome;
         Upstream upstream = new Upstream(clusterName, a.ip(), a.port(), cluster.config().tls());
         AttemptObservation tryObs = obs.isRecording() ? obs.attempt(upstream) : AttemptObservation.noop();
-        cluster.active().begin(a);
+        AtomicInteger inFlight = cluster.active().begin(a);
         try {
           response = attempt.send(upstream, timeout, tryObs);
           outcome = AttemptOutcome.http(attempt.status(response));
@@ -145,7 +147,7 @@ final class CallRunner {
           tryObs.end(StatusCodes.of(0), e);
           throw e;
         } finally {
-          cluster.active().end(a);
+          ActiveRequests.end(inFlight);
           if (retryPermit != null) {
             retryPermit.close();
             retryPermit = null;

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * In-flight requests per endpoint of one cluster, for least-request picking. Lives as long as the
  * cluster, across endpoint updates, so counts survive picker rebuilds. Thread-safe; callers pair
- * every {@link #begin} with one {@link #end} on the same Address instance they were given.
+ * every {@link #begin} with one {@link #end(AtomicInteger)} on the counter it returned.
  *
  * <p>Keyed by the whole {@link ClusterModel.Address} record: an EDS update that changes an
  * endpoint's weight or health starts it a fresh counter (its in-flight requests still end on the
@@ -17,8 +17,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ActiveRequests {
   private final ConcurrentHashMap<ClusterModel.Address, AtomicInteger> counts = new ConcurrentHashMap<>();
 
-  public void begin(ClusterModel.Address a) {
-    counter(a).incrementAndGet();
+  /**
+   * Counts a request to {@code a} in.
+   *
+   * @return its counter, to hand to {@link #end(AtomicInteger)}: the pair then touches the same
+   *     counter without a second lookup, even if {@link #retainOnly} dropped it in between
+   */
+  public AtomicInteger begin(ClusterModel.Address a) {
+    AtomicInteger c = counter(a);
+    c.incrementAndGet();
+    return c;
+  }
+
+  /** Counts a request out of the counter {@link #begin} returned. */
+  public static void end(AtomicInteger counter) {
+    counter.decrementAndGet();
   }
 
   public void end(ClusterModel.Address a) {

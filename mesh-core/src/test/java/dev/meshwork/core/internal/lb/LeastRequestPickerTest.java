@@ -29,6 +29,18 @@ class LeastRequestPickerTest {
   }
 
   @Test
+  void inFlightCounter_survivesAnEndpointUpdate_andItsEndCountsItOut() {
+    java.util.concurrent.atomic.AtomicInteger c = active.begin(ep(2));
+    active.retainOnly(Set.of(ep(0))); // ep(2) left the cluster while its request is in flight
+    assertEquals(1, active.active(ep(2)), "a busy counter is kept");
+    ActiveRequests.end(c);
+    assertEquals(0, active.active(ep(2)));
+    active.retainOnly(Set.of(ep(0)));
+    assertEquals(0, active.active(ep(2)));
+    assertEquals(1, active.begin(ep(2)).get(), "a departed endpoint that returns starts from its own requests");
+  }
+
+  @Test
   void idleEndpoints_shareEvenly_andFinishedRequestsCountNoMore() {
     active.begin(ep(1));
     active.end(ep(1));
