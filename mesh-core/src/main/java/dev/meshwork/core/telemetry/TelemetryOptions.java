@@ -34,6 +34,12 @@ public record TelemetryOptions(boolean enabled, Set<MetricNaming> naming, boolea
     naming = naming.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(naming));
   }
 
+  /** Options as before {@code samplerAttributes} existed: the sampler sees no attributes at start. */
+  public TelemetryOptions(boolean enabled, Set<MetricNaming> naming, boolean endpointTags, OpenTelemetry openTelemetry,
+      boolean accessLog) {
+    this(enabled, naming, endpointTags, openTelemetry, accessLog, false);
+  }
+
   /** These options with these metric namings. */
   public TelemetryOptions withNaming(MetricNaming... names) {
     return new TelemetryOptions(enabled, Set.of(names), endpointTags, openTelemetry, accessLog, samplerAttributes);
