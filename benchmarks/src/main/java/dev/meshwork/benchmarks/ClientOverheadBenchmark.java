@@ -138,23 +138,7 @@ public class ClientOverheadBenchmark {
     if (target instanceof GrpcTarget g) {
       g.awaitReady();
     } else {
-      awaitHttp();
-    }
-  }
-
-  /** The mesh client's first calls may precede its config; retry for a bounded time. */
-  private void awaitHttp() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      try {
-        target.call();
-        return;
-      } catch (Exception e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(20);
-      }
+      Ready.await(target::call, Exception.class);
     }
   }
 

@@ -77,18 +77,7 @@ public class OkHttpPathBenchmark {
     b.interceptors().add(0, new MeshInterceptor(mesh, () -> raw));
     http = b.build();
     request = new Request.Builder().url("http://bench:8080/bench").build();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      try {
-        call();
-        return;
-      } catch (IOException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(20);
-      }
-    }
+    Ready.await(this::call, IOException.class);
   }
 
   @TearDown(Level.Trial)

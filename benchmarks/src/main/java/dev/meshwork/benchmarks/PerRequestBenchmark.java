@@ -96,18 +96,7 @@ public class PerRequestBenchmark {
 
   /** Calls until the client has routes and endpoints for the service (bounded). */
   static <R> void awaitRouted(Mesh mesh, String host, MeshRequest request, Attempt<R> attempt) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (true) {
-      try {
-        mesh.call(host, request, attempt);
-        return;
-      } catch (MeshRejectedException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(20);
-      }
-    }
+    Ready.await(() -> mesh.call(host, request, attempt), MeshRejectedException.class);
   }
 
   @TearDown(Level.Trial)
