@@ -105,15 +105,17 @@ final class Report {
         .append("GC: stop-the-world collections during its slices (").append(Usage.collectors())
         .append("), count and total pause time per run; CPU steal: share of the machine's CPU time the hypervisor ")
         .append("gave to other guests during the client's slices (`/proc/stat`): where it is more than a few percent, ")
-        .append("latency percentiles measure the host, not the clients.\n\n");
+        .append("latency percentiles measure the host, not the clients; JIT: time the JIT compilers spent compiling ")
+        .append("during the client's slices, per run (the JVM's `CompilationMXBean`): on two cores, hundreds of ms ")
+        .append("mean the client was measured while its code was still being compiled.\n\n");
     for (String v : variants) {
       boolean tls = v.equals("mtls");
       String title = tls ? "mTLS (both sides; mesh-CA certificates)" : "plaintext";
       b.append("### Open loop at ").append(s.rate()).append(" rps, ").append(title)
           .append(" (latency from intended start, µs; process CPU per request, µs; allocation per request, KB)\n\n")
-          .append("| protocol | client | p50 | p99 | p99.9 | CPU/request | alloc/request | GC pauses | GC pause ms | CPU steal % | errors |")
-          .append(tls ? " server saw the client's certificate | new TLS sessions |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
-              : "\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+          .append("| protocol | client | p50 | p99 | p99.9 | CPU/request | alloc/request | GC pauses | GC pause ms | JIT ms | CPU steal % | errors |")
+          .append(tls ? " server saw the client's certificate | new TLS sessions |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+              : "\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (String p : List.of("http", "grpc")) {
         for (String c : List.of("bare", "mesh")) {
           String k = v + "." + p + ".open." + c + ".";
@@ -121,6 +123,7 @@ final class Report {
               .append(" | ").append(f.cell(k + "p99", "%.0f")).append(" | ").append(f.cell(k + "p999", "%.0f"))
               .append(" | ").append(f.cell(k + "cpu", "%.1f")).append(" | ").append(f.cell(k + "kb", "%.2f"))
               .append(" | ").append(f.cell(k + "gc", "%.0f")).append(" | ").append(f.cell(k + "gcms", "%.0f"))
+              .append(" | ").append(f.has(k + "jit") ? f.cell(k + "jit", "%.0f") : "n/a")
               .append(" | ").append(f.has(k + "steal") ? f.cell(k + "steal", "%.1f") : "n/a")
               .append(" | ").append(f.cell(k + "errors", "%.0f"))
               .append(tls ? " | " + f.cell(k + "tls", "%.3f") + " | " + f.cell(k + "sessions", "%.0f") : "")
@@ -128,9 +131,9 @@ final class Report {
         }
       }
       b.append("\n### Closed loop, ").append(s.concurrency()).append(" callers, ").append(title).append("\n\n")
-          .append("| protocol | client | requests/s | p50 (µs) | CPU/request (µs) | alloc/request (KB) | GC pauses | GC pause ms | CPU steal % | errors |")
-          .append(tls ? " server saw the client's certificate | new TLS sessions |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n"
-              : "\n|---|---|---|---|---|---|---|---|---|---|\n");
+          .append("| protocol | client | requests/s | p50 (µs) | CPU/request (µs) | alloc/request (KB) | GC pauses | GC pause ms | JIT ms | CPU steal % | errors |")
+          .append(tls ? " server saw the client's certificate | new TLS sessions |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+              : "\n|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (String p : List.of("http", "grpc")) {
         for (String c : List.of("bare", "mesh")) {
           String k = v + "." + p + ".closed." + c + ".";
@@ -138,6 +141,7 @@ final class Report {
               .append(" | ").append(f.cell(k + "p50", "%.0f")).append(" | ").append(f.cell(k + "cpu", "%.1f"))
               .append(" | ").append(f.cell(k + "kb", "%.2f"))
               .append(" | ").append(f.cell(k + "gc", "%.0f")).append(" | ").append(f.cell(k + "gcms", "%.0f"))
+              .append(" | ").append(f.has(k + "jit") ? f.cell(k + "jit", "%.0f") : "n/a")
               .append(" | ").append(f.has(k + "steal") ? f.cell(k + "steal", "%.1f") : "n/a")
               .append(" | ").append(f.cell(k + "errors", "%.0f"))
               .append(tls ? " | " + f.cell(k + "tls", "%.3f") + " | " + f.cell(k + "sessions", "%.0f") : "")

@@ -36,10 +36,11 @@ final class Usage {
   /**
    * One reading. {@code ids}/{@code bytes}: allocated bytes per live thread; {@code stealTicks} and
    * {@code cpuTicks}: the machine's CPU time stolen by the hypervisor and its CPU time in all, from
-   * {@code /proc/stat} (-1 where unreadable).
+   * {@code /proc/stat} (-1 where unreadable); {@code jitMillis}: time the JIT compilers have spent
+   * compiling since JVM start (-1 where the JVM does not say).
    */
   record Snapshot(long cpuNanos, long gcCount, long gcMillis, long[] ids, long[] bytes, long stealTicks,
-      long cpuTicks) {}
+      long cpuTicks, long jitMillis) {}
 
   private Usage() {}
 
@@ -53,7 +54,17 @@ final class Usage {
     long[] ids = THREADS.getAllThreadIds();
     long[] bytes = THREADS.getThreadAllocatedBytes(ids);
     long[] ticks = machineTicks();
-    return new Snapshot(OS.getProcessCpuTime(), count, millis, ids, bytes, ticks[0], ticks[1]);
+    return new Snapshot(OS.getProcessCpuTime(), count, millis, ids, bytes, ticks[0], ticks[1], jitMillis());
+  }
+
+  /**
+   * Compilation time of all JIT compiler threads so far. JIT work during a slice takes CPU from a
+   * 2-core machine's clients (C2 can hold a core for seconds after a new code path warms up), so a
+   * client whose slices show it was measured while the JVM was still compiling for it.
+   */
+  static long jitMillis() {
+    java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
   }
 
   /**
