@@ -16,11 +16,13 @@ final class HttpTarget implements Target {
   private final String name;
   private final OkHttpClient client;
   private final Request request;
+  private final Request hold;
 
   HttpTarget(String name, OkHttpClient client, String url) {
     this.name = name;
     this.client = client;
     this.request = new Request.Builder().url(url).build();
+    this.hold = new Request.Builder().url(request.url().newBuilder().query(Servers.HOLD).build()).build();
   }
 
   /**
@@ -39,17 +41,25 @@ final class HttpTarget implements Target {
     return new OkHttpClient.Builder().dispatcher(d).connectionPool(new ConnectionPool(256, 10, TimeUnit.MINUTES));
   }
 
+  /** Most priming rounds. */
+  static final int PRIME_ROUNDS = 10;
+
   /**
-   * Opens the pool's connections before anything is measured: rounds of {@link #MAX_PER_HOST}
-   * concurrent calls (each needs its own HTTP/1.1 connection), so that a burst during the
-   * measurement finds its connections ready instead of handshaking.
+   * Opens the pool's connections before anything is measured: {@link #MAX_PER_HOST} concurrent
+   * calls that the server holds for 20 ms (its 16 handler threads queue the rest), so each takes
+   * a connection of its own; at least 3 rounds, then more (at most {@value #PRIME_ROUNDS}) until
+   * the pool holds {@link #MAX_PER_HOST} connections. A burst during the measurement then finds
+   * its connections ready instead of handshaking. A TLS handshake in the middle of a run costs more
+   * than its own time: the JIT compiled the TLS record path long after the priming handshakes, so
+   * the first new one deoptimizes it (a whole-process trace showed over a second of recompiling in
+   * the slices that followed).
    */
   @Override
   public void prime() throws InterruptedException {
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0; round < PRIME_ROUNDS && (round < 3 || connections() < MAX_PER_HOST); round++) {
       java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(MAX_PER_HOST);
       for (int i = 0; i < MAX_PER_HOST; i++) {
-        callAsync(failure -> done.countDown());
+        call(hold, failure -> done.countDown());
       }
       if (!done.await(60, TimeUnit.SECONDS)) {
         throw new IllegalStateException(name + ": priming calls still running after 60 s");
@@ -99,7 +109,11 @@ final class HttpTarget implements Target {
 
   @Override
   public void callAsync(Consumer<Throwable> done) {
-    client.newCall(request).enqueue(new Callback() {
+    call(request, done);
+  }
+
+  private void call(Request r, Consumer<Throwable> done) {
+    client.newCall(r).enqueue(new Callback() {
       @Override
       public void onFailure(Call call, IOException e) {
         done.accept(e);

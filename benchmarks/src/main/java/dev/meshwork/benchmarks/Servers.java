@@ -93,6 +93,9 @@ final class Servers implements AutoCloseable {
       }
       try (InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
         in.readAllBytes();
+        if (HOLD.equals(exchange.getRequestURI().getRawQuery())) {
+          hold();
+        }
         exchange.sendResponseHeaders(200, KIB.length);
         out.write(KIB);
       }
@@ -120,6 +123,20 @@ final class Servers implements AutoCloseable {
           .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE).build();
       grpc = NettyServerBuilder.forAddress(any, tls).addService(ServerInterceptors.intercept(service, peers))
           .build().start();
+    }
+  }
+
+  /**
+   * The query of a priming request ({@link HttpTarget#prime}): the server holds it a little before
+   * answering, so that the client has many calls in flight at once, each on its own connection.
+   */
+  static final String HOLD = "hold";
+
+  private static void hold() {
+    try {
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
