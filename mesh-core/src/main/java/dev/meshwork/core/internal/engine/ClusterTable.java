@@ -52,6 +52,11 @@ final class ClusterTable {
 
   /** The entry for a cluster, subscribing on first use. */
   Entry entry(String name) {
+    // get first: on the per-call path, computeIfAbsent would allocate its capturing lambda
+    Entry known = entries.get(name);
+    if (known != null) {
+      return known;
+    }
     return entries.computeIfAbsent(name, n -> {
       Entry e = new Entry(n);
       if (metrics != null) {

@@ -42,6 +42,11 @@ final class ServiceTable {
   }
 
   Entry entry(String listenerName) {
+    // get first: on the per-call path, computeIfAbsent would allocate its capturing lambda
+    Entry known = entries.get(listenerName);
+    if (known != null) {
+      return known;
+    }
     return entries.computeIfAbsent(listenerName, n -> {
       Entry e = new Entry(n);
       xds.watch(TypeUrls.LISTENER, n, e.listenerWatcher);
