@@ -23,6 +23,9 @@ public final class MeshInterceptor implements Interceptor {
   private final Supplier<OkHttpClient> raw;
   private final EndpointUrls urls = new EndpointUrls();
   private volatile MeshTlsClients clients;
+  private Authority lastAuthority; // plain field: immutable value, a stale read only costs a rebuild
+
+  private record Authority(String scheme, String host, int port, String service) {}
 
   /**
    * @param raw the client attempts are sent with: the application's client without this
@@ -37,22 +40,35 @@ public final class MeshInterceptor implements Interceptor {
   public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
     HttpUrl url = request.url();
-    if (InetAddresses.isInetAddress(url.host())) {
+    String service = service(url);
+    if (service == null) {
       return chain.proceed(request);
     }
-    String service = url.port() == HttpUrl.defaultPort(url.scheme()) ? url.host() : url.host() + ":" + url.port();
-    if (!mesh.isMeshService(service)) {
-      return chain.proceed(request);
-    }
+    OkHttpMeshRequest meshRequest = new OkHttpMeshRequest(request);
     ClientObservation observation = ClientObservation.noop();
     if (mesh.telemetry().enabled()) {
-      String query = url.encodedQuery();
+      String query = meshRequest.query();
       observation = mesh.telemetry().startClient("http", url.host(), request.method(),
-          query == null ? url.encodedPath() : url.encodedPath() + "?" + query);
+          query == null ? meshRequest.path() : meshRequest.path() + "?" + query);
     }
     // The engine ends the observation; each attempt's span context goes out in its own headers.
-    return mesh.call(service, new OkHttpMeshRequest(request), new OkHttpAttempt(clients(), urls, request, service, chain),
-        observation);
+    return mesh.call(service, meshRequest, new OkHttpAttempt(clients(), urls, request, service, chain), observation);
+  }
+
+  /** The mesh service {@code url} names ({@code host}, or {@code host:port} unless the scheme's default), or null. */
+  private String service(HttpUrl url) throws IOException {
+    String host = url.host();
+    int port = url.port();
+    Authority last = lastAuthority;
+    if (last == null || port != last.port() || !host.equals(last.host()) || !url.scheme().equals(last.scheme())) {
+      if (InetAddresses.isInetAddress(host)) {
+        return null;
+      }
+      // Remembered so that a caller calling one service does not format host:port on every call.
+      last = new Authority(url.scheme(), host, port, port == HttpUrl.defaultPort(url.scheme()) ? host : host + ":" + port);
+      lastAuthority = last;
+    }
+    return mesh.isMeshService(last.service()) ? last.service() : null;
   }
 
   private MeshTlsClients clients() {

@@ -4,16 +4,18 @@ import dev.meshwork.core.engine.MeshRequest;
 import java.util.Locale;
 import okhttp3.Request;
 
-/** An OkHttp request seen by the engine; a view, nothing copied. */
-record OkHttpMeshRequest(Request request) implements MeshRequest {
-  @Override
-  public String method() {
-    return request.method().toUpperCase(Locale.ROOT);
+/**
+ * An OkHttp request seen by the engine; a view, nothing copied but the path, which OkHttp
+ * formats anew on every {@code encodedPath()} and which route matching may read once per route.
+ */
+record OkHttpMeshRequest(Request request, String path) implements MeshRequest {
+  OkHttpMeshRequest(Request request) {
+    this(request, request.url().encodedPath());
   }
 
   @Override
-  public String path() {
-    return request.url().encodedPath();
+  public String method() {
+    return request.method().toUpperCase(Locale.ROOT);
   }
 
   @Override

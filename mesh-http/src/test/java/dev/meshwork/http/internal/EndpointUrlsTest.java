@@ -35,4 +35,19 @@ class EndpointUrlsTest {
     HttpUrl a = urls.to(HttpUrl.get("http://svc/"), u);
     assertSame(a.host(), urls.to(HttpUrl.get("http://svc/x"), u).host(), "host not re-canonicalized per call");
   }
+
+  @Test
+  void theSameUrlAgainIsNotRebuilt_butAnyDifferenceIs() {
+    Upstream u = new Upstream("c", "127.0.0.1", 8080);
+    HttpUrl first = urls.to(HttpUrl.get("http://svc/one?q=1"), u);
+    assertSame(first, urls.to(HttpUrl.get("http://svc/one?q=1"), u), "an equal URL reuses the rewrite");
+    assertEquals("http://127.0.0.1:8080/one?q=2", urls.to(HttpUrl.get("http://svc/one?q=2"), u).toString());
+    assertEquals("http://127.0.0.1:8080/one?q=1#f", urls.to(HttpUrl.get("http://svc/one?q=1#f"), u).toString());
+    assertEquals("http://x@127.0.0.1:8080/one?q=1", urls.to(HttpUrl.get("http://x@svc/one?q=1"), u).toString());
+    // the remembered URL is per endpoint: another endpoint never gets this one's address
+    assertEquals("http://127.0.0.2:8080/one?q=1",
+        urls.to(HttpUrl.get("http://svc/one?q=1"), new Upstream("c", "127.0.0.2", 8080)).toString());
+    assertEquals("https://127.0.0.1:8080/one?q=1", urls.to(HttpUrl.get("http://svc/one?q=1"), new Upstream("c",
+        "127.0.0.1", 8080, new UpstreamTls(Set.of("spiffe://cluster.local/ns/default/sa/svc"), ""))).toString());
+  }
 }
