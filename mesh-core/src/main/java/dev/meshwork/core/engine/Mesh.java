@@ -135,6 +135,15 @@ public final class Mesh implements AutoCloseable {
   }
 
   /**
+   * Whether {@link #admit} can refuse a call to {@code host} under the config in force now: its
+   * listener has a local rate limit filter. A transport may skip {@code admit} (and building the
+   * request for it) when this is false. Never waits for config.
+   */
+  public boolean isRateLimited(String host) {
+    return engine.rateLimited(host);
+  }
+
+  /**
    * What this mesh currently enforces: services in use and their routes, clusters and endpoints,
    * the connection to the control plane and unresolved NACKs. A copy; never blocks calls.
    */

@@ -17,6 +17,7 @@ import io.grpc.Status;
  * the route it matches (method path, headers) takes a token from its bucket; an empty bucket fails
  * the call with UNAVAILABLE, as Envoy's 429 reaches a gRPC client, and nothing is sent. With
  * telemetry on, the refused call carries Envoy's response flag {@code RL}.
+ * A call to a service whose listener has no rate limit filter is passed on unwrapped.
  */
 public final class RateLimitInterceptor implements ClientInterceptor {
   private final Mesh mesh;
@@ -30,6 +31,9 @@ public final class RateLimitInterceptor implements ClientInterceptor {
   @Override
   public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(MethodDescriptor<ReqT, RespT> method,
       CallOptions options, Channel next) {
+    if (!mesh.isRateLimited(service)) { // decided per call, as Envoy's filter does: no wrapper when nothing can refuse
+      return next.newCall(method, options);
+    }
     return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
       private boolean rejected;
 

@@ -97,5 +97,20 @@ class MeshworkExtensionsIT {
     String clients = mesh.admin("/clients");
     assertTrue(clients.contains("test-client"), clients);
     assertFalse(clients.contains("\"lastNack\" : {"), "no NACKs: " + clients);
+
+    // Without the annotation the listener loses the filter and the same channel stops limiting.
+    mesh.applyConfig("reviews.yaml", CONFIG.replace("ratelimit.meshwork.dev/local: \"1/1s\"", "other: x"));
+    MeshFixture.await("the rate limit lifted", () -> {
+      try {
+        for (int i = 0; i < 5; i++) {
+          Echo.who(reviews);
+        }
+        return true;
+      } catch (io.grpc.StatusRuntimeException e) {
+        return false;
+      }
+    }, 10_000);
+    Map<String, Integer> after = MeshFixture.distribution(reviews, Map.of(), 50);
+    assertEquals(Map.of("reviews-v1-a", 50), after, "no call refused once the limit is gone");
   }
 }

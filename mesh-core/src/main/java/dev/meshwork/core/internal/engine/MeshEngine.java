@@ -127,6 +127,11 @@ public final class MeshEngine implements AutoCloseable {
     return CallRunner.run(host, state, clusters, deadline, request, attempt, observation, metrics);
   }
 
+  public boolean rateLimited(String host) {
+    ServiceTable.State state = services.entry(host).state;
+    return state != null && state.rateLimited();
+  }
+
   public void admit(String host, MeshRequest request) throws MeshRejectedException {
     ServiceTable.State state = services.entry(host).state;
     if (state != null && state.rateLimited()) { // no route match per call when nothing can be limited
