@@ -35,12 +35,18 @@ import java.util.random.RandomGenerator;
 final class CallRunner {
   private CallRunner() {}
 
+  /** A lookup deadline not read from the clock yet (nothing had to be waited for). */
+  static final long NO_DEADLINE_YET = Long.MIN_VALUE;
+
   /**
+   * @param lookupDeadline when waiting for the cluster's config gives up, {@link #NO_DEADLINE_YET}
+   *     for {@code lookupNanos} from the first wait
    * @param obs the call's observation: route, faults, attempts and retry flags are recorded on it
    *     (the caller ends it)
    */
-  static <R> R run(String host, ServiceTable.State svc, ClusterTable clusters, long deadlineNanos, MeshRequest req,
-      Attempt<R> attempt, ClientObservation obs, MeshMetrics metrics) throws IOException {
+  static <R> R run(String host, ServiceTable.State svc, ClusterTable clusters, long lookupDeadline,
+      long lookupNanos, MeshRequest req, Attempt<R> attempt, ClientObservation obs, MeshMetrics metrics)
+      throws IOException {
     RandomGenerator random = ThreadLocalRandom.current();
     RouteSelection sel = svc.router().select(host, req, random.nextLong() & Long.MAX_VALUE);
     if (sel == null) {
@@ -65,7 +71,11 @@ final class CallRunner {
       }
     }
     ClusterTable.Entry entry = clusters.entry(sel.cluster());
-    ClusterState cluster = Waits.await(entry.state, entry.ready, deadlineNanos);
+    ClusterState cluster = entry.state;
+    if (cluster == null) {
+      cluster = Waits.await(null, entry.ready,
+          lookupDeadline == NO_DEADLINE_YET ? System.nanoTime() + lookupNanos : lookupDeadline);
+    }
     if (cluster == null) {
       throw new MeshRejectedException(Kind.NO_HEALTHY_UPSTREAM, "no healthy upstream: cluster " + sel.cluster()
           + " (route " + sel.route().name() + " of " + host + ") is unknown to the control plane");
@@ -73,11 +83,7 @@ final class CallRunner {
     mirror(policies, clusters, random, attempt);
 
     Duration routeTimeout = sel.route().action().timeout();
-    if (!routeTimeout.isZero()) {
-      deadlineNanos = System.nanoTime() + routeTimeout.toNanos();
-    } else {
-      deadlineNanos = Long.MAX_VALUE;
-    }
+    long deadlineNanos = routeTimeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + routeTimeout.toNanos();
     // The permit counts the request as active, once, for max_requests and the retry budget alike.
     ClusterCircuitBreaker.Permit permit = cluster.breaker().tryAcquire();
     if (permit == null) {
@@ -124,7 +130,9 @@ final class CallRunner {
               + (cluster.outlier() == null ? "" : ", " + cluster.outlier().ejected().size() + " ejected"));
         }
         permit.dispatched();
-        Duration timeout = tryTimeout(retry.perTryTimeout(), deadline);
+        // The first attempt starts as the route's timeout does: all of it remains (no clock read).
+        Duration timeout = tryTimeout(retry.perTryTimeout(), deadline == Long.MAX_VALUE ? Long.MAX_VALUE
+            : retries == 0 ? sel.route().action().timeout().toNanos() : Math.max(1, deadline - System.nanoTime()));
         R response = null;
         IOException failure = null;
         AttemptOutcome outcome;
@@ -218,8 +226,8 @@ final class CallRunner {
     }
   }
 
-  private static Duration tryTimeout(Duration perTry, long deadline) {
-    long remaining = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, deadline - System.nanoTime());
+  /** @param remaining nanoseconds left of the route's timeout, {@code Long.MAX_VALUE} without one */
+  private static Duration tryTimeout(Duration perTry, long remaining) {
     long per = perTry == null || perTry.isZero() ? Long.MAX_VALUE : perTry.toNanos();
     long t = Math.min(remaining, per);
     return t == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(t);

@@ -113,10 +113,14 @@ public final class MeshEngine implements AutoCloseable {
 
   private <R> R route(String host, MeshRequest request, Attempt<R> attempt, ClientObservation observation)
       throws IOException {
-    long deadline = System.nanoTime() + options.lookupTimeout().toNanos();
+    long lookupNanos = options.lookupTimeout().toNanos();
+    // The lookup deadline is read from the clock only when something has to be waited for: a
+    // known service and cluster (every call after the first) need no clock read for it.
+    long deadline = CallRunner.NO_DEADLINE_YET;
     ServiceTable.Entry e = services.entry(host);
     ServiceTable.State state = e.state;
     if (state == null) {
+      deadline = System.nanoTime() + lookupNanos;
       Waits.await(null, e.resolved, deadline);
       state = e.state;
     }
@@ -124,7 +128,7 @@ public final class MeshEngine implements AutoCloseable {
       throw new MeshRejectedException(MeshRejectedException.Kind.NO_ROUTE,
           "no route: " + host + " is not a service known to the control plane");
     }
-    return CallRunner.run(host, state, clusters, deadline, request, attempt, observation, metrics);
+    return CallRunner.run(host, state, clusters, deadline, lookupNanos, request, attempt, observation, metrics);
   }
 
   public boolean rateLimited(String host) {

@@ -26,7 +26,8 @@ import java.util.function.LongSupplier;
  * volatile flags, an immutable host map); ejecting, un-ejecting and {@link #setHosts} take a
  * private lock, which happens at most once per threshold crossing or interval. The interval sweep
  * runs lazily on the caller's thread whenever an interval has passed on the injected clock, so no
- * scheduler is required; {@link #tick()} lets one drive it anyway.
+ * scheduler is required; {@link #tick()} lets one drive it anyway. While nothing is ejected, picks
+ * and successes read no clock: only a failure, or a pick while a host is ejected, sweeps.
  *
  * <p>Endpoints are identified by ip:port; results for addresses not in the last
  * {@link #setHosts} are ignored.
@@ -111,6 +112,15 @@ public final class OutlierDetector {
 
   /** Records how an attempt on {@code address} ended; may eject it. */
   public void onResult(Address address, AttemptOutcome outcome) {
+    if (!outcome.is5xx() && ejected.isEmpty()) {
+      // The common case reads no clock: with nothing ejected, a sweep would only decay backoffs,
+      // and the next sweep catches up on every interval since (they are counted, not sampled).
+      Host host = hosts.get(address);
+      if (host != null) {
+        host.resetCounters();
+      }
+      return;
+    }
     long now = nanoTime.getAsLong();
     maybeSweep(now);
     Host host = hosts.get(address);
@@ -180,6 +190,9 @@ public final class OutlierDetector {
 
   /** Whether the endpoint is currently ejected (unknown endpoints are not). */
   public boolean isEjected(Address address) {
+    if (ejected.isEmpty()) {
+      return false; // asked on every pick: no clock read while nothing is ejected (see onResult)
+    }
     maybeSweep(nanoTime.getAsLong());
     Host host = hosts.get(address);
     return host != null && host.ejected;

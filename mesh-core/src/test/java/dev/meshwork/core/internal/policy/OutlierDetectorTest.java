@@ -110,6 +110,36 @@ class OutlierDetectorTest {
   }
 
   @Test
+  void whileNothingIsEjected_picksAndSuccessesReadNoClock_andSkippedIntervalsStillDecayTheBackoff() {
+    AtomicInteger reads = new AtomicInteger();
+    OutlierDetector d = new OutlierDetector(new ClusterModel.Outlier(1, 0, Duration.ofSeconds(10),
+        Duration.ofSeconds(30), Duration.ofSeconds(300), 100), () -> {
+          reads.incrementAndGet();
+          return clock.getAsLong();
+        }, changes::incrementAndGet);
+    d.setHosts(List.of(A, B));
+    d.onResult(A, AttemptOutcome.http(500)); // backoff 1, out 30 s
+    clock.advanceSeconds(30);
+    assertFalse(d.isEjected(A), "a pick while a host is ejected sweeps");
+
+    int before = reads.get();
+    for (int i = 0; i < 100; i++) {
+      assertFalse(d.isEjected(A));
+      assertFalse(d.isEjected(B));
+      d.onResult(i % 2 == 0 ? A : B, AttemptOutcome.http(200));
+    }
+    assertEquals(before, reads.get(), "the per-call path reads no clock while nothing is ejected");
+
+    clock.advanceSeconds(50); // five intervals, A healthy, no sweep ran
+    d.onResult(A, AttemptOutcome.http(500)); // the failure sweeps first: backoff 1 -> 0, then 1 again
+    assertTrue(reads.get() > before, "a failure reads the clock");
+    clock.advanceSeconds(29);
+    assertTrue(d.isEjected(A));
+    clock.advanceSeconds(1);
+    assertFalse(d.isEjected(A), "lasted base, not 2 x base: the skipped intervals decayed the backoff");
+  }
+
+  @Test
   void ejectionTime_cappedByMaxEjectionTime() {
     OutlierDetector d = detector(1, 0, 100, Duration.ofSeconds(60), A, B);
     long[] expectedSeconds = {30, 60, 60, 60};
