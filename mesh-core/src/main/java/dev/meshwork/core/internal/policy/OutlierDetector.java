@@ -112,22 +112,19 @@ public final class OutlierDetector {
 
   /** Records how an attempt on {@code address} ended; may eject it. */
   public void onResult(Address address, AttemptOutcome outcome) {
-    if (!outcome.is5xx() && ejected.isEmpty()) {
-      // The common case reads no clock: with nothing ejected, a sweep would only decay backoffs,
-      // and the next sweep catches up on every interval since (they are counted, not sampled).
-      Host host = hosts.get(address);
-      if (host != null) {
-        host.resetCounters();
-      }
-      return;
+    boolean failed = outcome.is5xx();
+    long now = 0;
+    // A success while nothing is ejected (the common case) reads no clock: a sweep then could only
+    // decay backoffs, and the next sweep catches up on every interval since (counted, not sampled).
+    if (failed || !ejected.isEmpty()) {
+      now = nanoTime.getAsLong();
+      maybeSweep(now);
     }
-    long now = nanoTime.getAsLong();
-    maybeSweep(now);
     Host host = hosts.get(address);
     if (host == null) {
       return;
     }
-    if (!outcome.is5xx()) {
+    if (!failed) {
       host.resetCounters();
       return;
     }
