@@ -46,7 +46,7 @@ final class HttpTarget implements Target {
 
   /**
    * Opens the pool's connections before anything is measured: {@link #MAX_PER_HOST} concurrent
-   * calls that the server holds for 20 ms (its 16 handler threads queue the rest), so each takes
+   * calls that the server holds for 20 ms (each answer scheduled on its event loop), so each takes
    * a connection of its own; at least 3 rounds, then more (at most {@value #PRIME_ROUNDS}) until
    * the pool holds {@link #MAX_PER_HOST} connections. A burst during the measurement then finds
    * its connections ready instead of handshaking. A TLS handshake in the middle of a run costs more

@@ -29,8 +29,8 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Bare and mesh clients side by side in one JVM against the same loopback servers (JDK HttpServer,
- * Netty gRPC; 1 KiB responses), config from a real control plane; plaintext, and with mTLS on
+ * Bare and mesh clients side by side in one JVM against the same loopback servers (Netty HTTP/1.1
+ * and gRPC, each on its own event loops; 1 KiB responses), config from a real control plane; plaintext, and with mTLS on
  * both sides (TLS servers presenting a mesh-CA certificate with their SPIFFE ID and requiring a
  * client certificate). Per variant, protocol and run: an open-loop phase at a fixed rate (each
  * call scheduled at its intended start time and its latency counted from it: no coordinated

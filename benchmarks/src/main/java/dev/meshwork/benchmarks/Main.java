@@ -10,13 +10,6 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-    // The JDK HttpServer closes connections idle for 30 s by default; a client's connections sit
-    // idle while the other phases run, and reopening them (TLS handshakes) mid-run is not what
-    // the harness measures.
-    if (System.getProperty("sun.net.httpserver.idleInterval") == null) {
-      System.setProperty("sun.net.httpserver.idleInterval", "600");
-    }
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
