@@ -19,7 +19,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * {@code all}: the JMH per-request benchmarks (one fork per run) then the load harness (runs in one
  * JVM after a warm-up), and a Markdown report. {@code load}: the load harness alone.
- * Options: {@code --runs 3 --rate 2000 --open-seconds 10 --closed-seconds 4 --warmup-seconds 6
+ * Options: {@code --runs 3 --rate 2000 --open-seconds 10 --closed-seconds 10 --warmup-seconds 6
  * --slice-ms 1000 --slice-log false --concurrency 8 --tls plaintext|mtls|both (both) --mesh-telemetry on|off --heap true|false
  * --fanout true|false --load true|false --jmh-warmup 3 --jmh-iterations 5 --out benchmarks/target/results.md}.
  */
@@ -32,7 +32,7 @@ final class RunAll {
     LoadHarness.Settings ls = new LoadHarness.Settings(
         Integer.parseInt(o.getOrDefault("rate", "2000")),
         Integer.parseInt(o.getOrDefault("open-seconds", "10")),
-        Integer.parseInt(o.getOrDefault("closed-seconds", "4")),
+        Integer.parseInt(o.getOrDefault("closed-seconds", "10")),
         Integer.parseInt(o.getOrDefault("warmup-seconds", "6")),
         Integer.parseInt(o.getOrDefault("concurrency", "8")),
         o.getOrDefault("mesh-telemetry", "on"),
