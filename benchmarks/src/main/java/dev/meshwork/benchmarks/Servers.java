@@ -22,6 +22,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
@@ -44,7 +45,6 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
@@ -100,9 +100,9 @@ final class Servers implements AutoCloseable {
     String kind = identity == null ? "plain" : "tls";
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     // Netty, as most JVM HTTP servers in production are (Reactor Netty, Vert.x, Micronaut). The JDK
-    // HttpServer of sets A-H read request headers a byte at a time through a synchronized stream:
-    // it spent ~27 µs of CPU and ~25 KB per request, and a 70-byte traceparent cost the server more
-    // than the mesh client's whole telemetry.
+    // HttpServer (BENCHMARKS.md sets A-H) reads request headers a byte at a time through a
+    // synchronized stream: it spent ~27 µs of CPU and ~25 KB per request, and a 70-byte
+    // traceparent cost the server more than the mesh client's whole telemetry.
     SslContext httpTls = identity == null ? null : SslContextBuilder.forServer(identity.keyManager())
         .trustManager(identity.trustManager()).clientAuth(ClientAuth.REQUIRE).build();
     httpBoss = eventLoops(1, "bench-http-" + kind + "-boss");
@@ -121,9 +121,13 @@ final class Servers implements AutoCloseable {
               ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new KibHandler());
             }
           }).bind(any).sync().channel();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("HTTP server did not start", e);
+    } catch (InterruptedException | RuntimeException e) {
+      httpLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      httpBoss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IOException("HTTP bench server did not start on " + any, e);
     }
     ServerServiceDefinition service = ServerServiceDefinition.builder("bench.Bench")
         .addMethod(ECHO, ServerCalls.asyncUnaryCall((req, out) -> {
