@@ -27,6 +27,7 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
 import io.grpc.netty.shaded.io.netty.channel.SimpleChannelInboundHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.SocketChannel;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -109,7 +110,7 @@ final class Servers implements AutoCloseable {
     httpLoops = eventLoops(0, "bench-http-" + kind + "-loop");
     try {
       http = new ServerBootstrap().group(httpBoss, httpLoops)
-          .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+          .channel(serverChannel())
           .option(ChannelOption.SO_BACKLOG, 1024)
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -191,7 +192,12 @@ final class Servers implements AutoCloseable {
 
   private NettyServerBuilder serverBuilder(NettyServerBuilder b) {
     return b.bossEventLoopGroup(grpcBoss).workerEventLoopGroup(grpcWorkers).executor(grpcPool)
-        .channelType(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class);
+        .channelType(serverChannel());
+  }
+
+  /** The server socket type matching {@link #eventLoops}. */
+  private static Class<? extends ServerChannel> serverChannel() {
+    return Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 
   /** Epoll where grpc-netty would use it by default, else NIO; 0 threads: Netty's default (2 × cores). */
