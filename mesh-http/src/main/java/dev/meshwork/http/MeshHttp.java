@@ -3,6 +3,7 @@ package dev.meshwork.http;
 import dev.meshwork.core.MeshSettings;
 import dev.meshwork.core.engine.Mesh;
 import dev.meshwork.core.engine.MeshOptions;
+import dev.meshwork.http.internal.AttemptCalls;
 import dev.meshwork.http.internal.MeshInterceptor;
 import java.util.Objects;
 import okhttp3.OkHttpClient;
@@ -55,12 +56,19 @@ public final class MeshHttp implements AutoCloseable {
   }
 
   /**
-   * Adds the mesh to an application's own builder (its timeouts, pool, interceptors are kept) and
-   * builds it. The mesh interceptor goes last among application interceptors.
+   * Adds the mesh to an application's own builder (its timeouts, pool, interceptors and event
+   * listeners are kept) and builds it. The mesh interceptor goes last among application
+   * interceptors. The client's event listener factory also relays {@code Call.cancel()} and call
+   * timeouts to the attempt in flight: replacing it on the built client's {@code newBuilder()}
+   * leaves attempts sent as calls of their own (mTLS, route or per-try timeouts) running until
+   * their own timeouts.
    */
   public OkHttpClient install(OkHttpClient.Builder builder) {
     OkHttpClient raw = builder.build();
-    return raw.newBuilder().addInterceptor(new MeshInterceptor(mesh, () -> raw)).build();
+    return raw.newBuilder()
+        .addInterceptor(new MeshInterceptor(mesh, () -> raw))
+        .eventListenerFactory(AttemptCalls.relaying(raw.eventListenerFactory()))
+        .build();
   }
 
   /** The engine underneath. */

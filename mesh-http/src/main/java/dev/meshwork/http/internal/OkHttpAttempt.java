@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * interceptor chain (application interceptors may proceed more than once; no second call, so no
  * second set of call events); one with a per-try timeout, or to an mTLS endpoint (which needs the
  * client that presents the workload certificate), is its own OkHttp call, so the timeout is exact
- * and cancels only that attempt. Connection pooling and HTTP/2 stay OkHttp's: all attempts share
+ * and cancels only that attempt; cancelling the application's call cancels it too ({@link AttemptCalls}). Connection pooling and HTTP/2 stay OkHttp's: all attempts share
  * the client's pool. An observed
  * attempt's trace context goes out as W3C headers on that attempt's request; mirrors are sent
  * unobserved with the caller's headers only (no span of their own: they are not part of the call).
@@ -79,7 +79,7 @@ final class OkHttpAttempt implements Attempt<Response> {
       if (!timeout.isZero()) {
         call.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
       }
-      r = call.execute();
+      r = AttemptCalls.execute(chain.call(), call);
     }
     // Callers see their own request, not the endpoint address it went to.
     return r.newBuilder().request(original).build();
@@ -129,9 +129,10 @@ final class OkHttpAttempt implements Attempt<Response> {
     });
   }
 
+  /** Not once the application has cancelled its call: nothing more is sent for it. */
   @Override
   public boolean replayable() {
-    return original.body() == null || !original.body().isOneShot();
+    return (original.body() == null || !original.body().isOneShot()) && !chain.call().isCanceled();
   }
 
   private String hostHeader() {

@@ -13,7 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.meshwork.core.engine.MeshOptions;
 import dev.meshwork.core.engine.MeshRejectedException;
+import dev.meshwork.http.MeshHttp;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +25,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.Call;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -127,6 +132,44 @@ class HttpResilienceIT {
       assertEquals("fast", HttpMesh.get(c, "http://ratings/", Map.of()));
       long ms = (System.nanoTime() - t0) / 1_000_000;
       assertTrue(ms < 2000, "a slow attempt must be cut at its per-try timeout, took " + ms + " ms");
+    }
+  }
+
+  @Test
+  void theCallersCancelAndCallTimeout_reachAnAttemptSentAsItsOwnCall() throws Exception {
+    // With a route or per-try timeout (or mTLS) each attempt is an OkHttp call of its own; the
+    // application's cancel() and call timeout still have to stop it, not wait for the upstream.
+    WireMockServer slow = mesh.upstream("ratings", "slow", Map.of());
+    mesh.apply("ratings.yaml", vs("""
+        timeout: 30s
+        retries:
+          attempts: 3
+          perTryTimeout: 20s
+          retryOn: 5xx,reset,connect-failure,retriable-status-codes
+        """));
+    MeshHttp http = mesh.client();
+    OkHttpClient timed = http.install(new OkHttpClient.Builder().callTimeout(Duration.ofMillis(300)));
+    HttpMesh.await("ratings routed", () -> "slow".equals(HttpMesh.get(timed, "http://ratings/", Map.of())), 10_000);
+    always(slow, 200, 5000);
+
+    long t0 = System.nanoTime();
+    InterruptedIOException timeout = assertThrows(InterruptedIOException.class,
+        () -> timed.newCall(new Request.Builder().url("http://ratings/").build()).execute().close());
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals("timeout", timeout.getMessage());
+    assertTrue(ms < 2000, "the call timeout (300 ms) must end the call, took " + ms + " ms");
+
+    Call call = http.client().newCall(new Request.Builder().url("http://ratings/").build());
+    ScheduledExecutorService canceller = Executors.newSingleThreadScheduledExecutor();
+    try {
+      t0 = System.nanoTime();
+      canceller.schedule(call::cancel, 300, TimeUnit.MILLISECONDS);
+      IOException canceled = assertThrows(IOException.class, () -> call.execute().close());
+      ms = (System.nanoTime() - t0) / 1_000_000;
+      assertTrue(ms < 2000, "cancel() after 300 ms must end the call, took " + ms + " ms: " + canceled);
+      assertTrue(call.isCanceled());
+    } finally {
+      canceller.shutdownNow();
     }
   }
 

@@ -151,6 +151,47 @@ class MtlsIT {
   }
 
   @Test
+  void theCallersTimeoutAndCancel_stopAnMtlsAttempt() throws Exception {
+    // An mTLS attempt is an OkHttp call of its own (on the client holding the workload certificate).
+    try (SecureMesh mesh = new SecureMesh(tmp, java.time.Duration.ofHours(1))) {
+      mesh.apply("peer-authentication.yaml", STRICT);
+      mesh.httpServer(mesh.workload("reviews"), "reviews");
+      try (MeshHttp http = MeshHttp.using(mesh.workload("productpage"))) {
+        OkHttpClient timed = http.install(new OkHttpClient.Builder().callTimeout(java.time.Duration.ofMillis(300)));
+        HttpMesh.await("productpage -> reviews over mTLS", () -> {
+          try {
+            return status(timed, "GET", "http://reviews/reviews/1") == 200;
+          } catch (IOException e) {
+            return false;
+          }
+        }, 15_000);
+        long t0 = System.nanoTime();
+        java.io.InterruptedIOException e = assertThrows(java.io.InterruptedIOException.class,
+            () -> status(timed, "GET", "http://reviews/slow/2000"));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals("timeout", e.getMessage());
+        assertTrue(ms < 1500, "the call timeout (300 ms) must end the mTLS attempt, took " + ms + " ms");
+
+        okhttp3.Call call = http.client().newCall(new Request.Builder().url("http://reviews/slow/2000").build());
+        Thread canceller = new Thread(() -> {
+          try {
+            Thread.sleep(300);
+          } catch (InterruptedException ignored) {
+            return;
+          }
+          call.cancel();
+        }, "test-canceller");
+        t0 = System.nanoTime();
+        canceller.start();
+        IOException canceled = assertThrows(IOException.class, () -> call.execute().close());
+        ms = (System.nanoTime() - t0) / 1_000_000;
+        canceller.join();
+        assertTrue(ms < 1500, "cancel() after 300 ms must end the mTLS attempt, took " + ms + " ms: " + canceled);
+      }
+    }
+  }
+
+  @Test
   void authorizationPolicy_allowsOnlyProductpageOnGetReviews_refusalsLoggedWithTheCallersSpiffeId() throws Exception {
     PrintStream originalErr = System.err;
     ByteArrayOutputStream log = new ByteArrayOutputStream();

@@ -144,7 +144,10 @@ final class SecureMesh implements AutoCloseable {
     return server;
   }
 
-  /** An HTTPS server as the starter will wire one; answers "{@code <name>|<caller serial>}" or 403. */
+  /**
+   * An HTTPS server as the starter will wire one; answers "{@code <name>|<caller serial>}" or 403,
+   * after {@code <ms>} milliseconds for paths {@code /slow/<ms>}.
+   */
   HttpsServer httpServer(Mesh mesh, String name) throws IOException {
     MeshIdentity identity = mesh.identity().orElseThrow();
     HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -166,6 +169,14 @@ final class SecureMesh implements AutoCloseable {
       InboundRequest request = InboundRequest.of(exchange.getRequestMethod(), exchange.getRequestURI().toString())
           .withPeer(peer);
       AuthzDecision d = inbound.check(request);
+      String path = exchange.getRequestURI().getPath();
+      if (path.startsWith("/slow/")) {
+        try {
+          Thread.sleep(Long.parseLong(path.substring("/slow/".length())));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       byte[] body = (d.allowed() ? name + "|" + serialOf(session) : "RBAC: access denied").getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(d.allowed() ? 200 : 403, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
