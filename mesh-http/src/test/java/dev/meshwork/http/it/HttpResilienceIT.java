@@ -14,6 +14,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.meshwork.core.engine.MeshOptions;
 import dev.meshwork.core.engine.MeshRejectedException;
 import dev.meshwork.http.MeshHttp;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
@@ -147,7 +148,8 @@ class HttpResilienceIT {
           perTryTimeout: 20s
           retryOn: 5xx,reset,connect-failure,retriable-status-codes
         """));
-    MeshHttp http = mesh.client();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    MeshHttp http = mesh.client(MeshOptions.DEFAULTS.withMeterRegistry(meters));
     OkHttpClient timed = http.install(new OkHttpClient.Builder().callTimeout(Duration.ofMillis(300)));
     HttpMesh.await("ratings routed", () -> "slow".equals(HttpMesh.get(timed, "http://ratings/", Map.of())), 10_000);
     always(slow, 200, 5000);
@@ -171,6 +173,9 @@ class HttpResilienceIT {
     } finally {
       canceller.shutdownNow();
     }
+    // Both failed attempts were retriable (reset), but nothing more is sent for a cancelled call.
+    double retries = meters.find("meshwork.retries").counters().stream().mapToDouble(c -> c.count()).sum();
+    assertEquals(0.0, retries, "retries after the caller cancelled");
   }
 
   @Test
