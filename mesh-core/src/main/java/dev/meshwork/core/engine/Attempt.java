@@ -46,6 +46,16 @@ public interface Attempt<R> {
    */
   default void mirror(Upstream upstream) {}
 
+  /**
+   * Whether the caller has given up on the call (cancelled it, or its own deadline passed). Asked
+   * after a failed attempt: the engine then neither retries nor counts the failure against the
+   * endpoint (outlier detection), and flags the call {@code DC}, as Envoy does when the
+   * downstream goes away.
+   */
+  default boolean abandoned() {
+    return false;
+  }
+
   /** Whether the request can be sent more than once (its body can be replayed). */
   default boolean replayable() {
     return true;

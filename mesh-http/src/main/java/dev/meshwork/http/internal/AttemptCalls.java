@@ -31,26 +31,29 @@ public final class AttemptCalls {
     }
   };
 
-  /** The application's listeners, plus the relay of its cancellations to the attempt in flight. */
+  /**
+   * The relay of the application's cancellations to the attempt in flight, plus the application's
+   * listeners. The relay goes first, so a listener that throws cannot stop it.
+   */
   public static EventListener.Factory relaying(EventListener.Factory application) {
     return call -> {
       EventListener listener = application.create(call);
-      return listener == EventListener.NONE ? RELAY : listener.plus(RELAY);
+      return listener == EventListener.NONE ? RELAY : RELAY.plus(listener); // plus allocates even for NONE
     };
   }
 
-  /** Executes {@code attempt} as part of {@code caller}: cancelled when the caller is, before or during. */
+  /**
+   * Executes {@code attempt} as part of {@code caller}: cancelled when the caller is, before,
+   * during, or while the application reads the response body (the attempt stays registered until
+   * the next attempt of the same call replaces it; attempts of one call run one after another).
+   */
   static Response execute(Call caller, Call attempt) throws IOException {
     AttemptCalls attempts = caller.tag(AttemptCalls.class, AttemptCalls::new);
     // Published before the check: a cancel either sees this attempt or is seen by the check.
     attempts.current = attempt;
-    try {
-      if (caller.isCanceled()) {
-        attempt.cancel();
-      }
-      return attempt.execute();
-    } finally {
-      attempts.current = null;
+    if (caller.isCanceled()) {
+      attempt.cancel();
     }
+    return attempt.execute();
   }
 }

@@ -75,9 +75,15 @@ final class OkHttpAttempt implements Attempt<Response> {
     if (upstream.tls() == null && timeout.isZero()) {
       r = chain.proceed(request.build());
     } else {
-      Call call = raw.forUpstream(upstream).newCall(request.build());
+      OkHttpClient client = raw.forUpstream(upstream);
+      Call call = client.newCall(request.build());
       if (!timeout.isZero()) {
-        call.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        // The application's call timeout stops covering the exchange once this interceptor has
+        // returned (the application's call has none), so the attempt keeps it as a bound on the
+        // body too; it starts counting with the attempt.
+        long ms = client.callTimeoutMillis();
+        long nanos = ms == 0 ? timeout.toNanos() : Math.min(timeout.toNanos(), TimeUnit.MILLISECONDS.toNanos(ms));
+        call.timeout().timeout(nanos, TimeUnit.NANOSECONDS);
       }
       r = AttemptCalls.execute(chain.call(), call);
     }
@@ -129,10 +135,14 @@ final class OkHttpAttempt implements Attempt<Response> {
     });
   }
 
-  /** Not once the application has cancelled its call: nothing more is sent for it. */
   @Override
   public boolean replayable() {
-    return (original.body() == null || !original.body().isOneShot()) && !chain.call().isCanceled();
+    return original.body() == null || !original.body().isOneShot();
+  }
+
+  @Override
+  public boolean abandoned() {
+    return chain.call().isCanceled();
   }
 
   private String hostHeader() {

@@ -137,7 +137,7 @@ class HttpResilienceIT {
   }
 
   @Test
-  void theCallersCancelAndCallTimeout_reachAnAttemptSentAsItsOwnCall() throws Exception {
+  void theCallersCancelAndCallTimeout_reachAnAttemptSentAsItsOwnCall_andAreNotTheEndpointsFault() throws Exception {
     // With a route or per-try timeout (or mTLS) each attempt is an OkHttp call of its own; the
     // application's cancel() and call timeout still have to stop it, not wait for the upstream.
     WireMockServer slow = mesh.upstream("ratings", "slow", Map.of());
@@ -147,11 +147,17 @@ class HttpResilienceIT {
           attempts: 3
           perTryTimeout: 20s
           retryOn: 5xx,reset,connect-failure,retriable-status-codes
+        """) + "---\n" + dr("""
+        outlierDetection:
+          consecutive5xxErrors: 1
+          interval: 10s
+          baseEjectionTime: 30s
+          maxEjectionPercent: 100
         """));
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     MeshHttp http = mesh.client(MeshOptions.DEFAULTS.withMeterRegistry(meters));
     OkHttpClient timed = http.install(new OkHttpClient.Builder().callTimeout(Duration.ofMillis(300)));
-    HttpMesh.await("ratings routed", () -> "slow".equals(HttpMesh.get(timed, "http://ratings/", Map.of())), 10_000);
+    HttpMesh.await("ratings routed", () -> "slow".equals(HttpMesh.get(http.client(), "http://ratings/", Map.of())), 10_000);
     always(slow, 200, 5000);
 
     long t0 = System.nanoTime();
@@ -170,12 +176,38 @@ class HttpResilienceIT {
       ms = (System.nanoTime() - t0) / 1_000_000;
       assertTrue(ms < 2000, "cancel() after 300 ms must end the call, took " + ms + " ms: " + canceled);
       assertTrue(call.isCanceled());
+
+      // Headers at once, then a body that takes 5 s: cancel() and the call timeout reach the body too.
+      slow.resetMappings();
+      slow.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("x".repeat(20_000))
+          .withChunkedDribbleDelay(20, 5000)));
+      Call streaming = http.client().newCall(new Request.Builder().url("http://ratings/").build());
+      try (Response r = streaming.execute()) {
+        t0 = System.nanoTime();
+        canceller.schedule(streaming::cancel, 300, TimeUnit.MILLISECONDS);
+        IOException e = assertThrows(IOException.class, () -> r.body().string());
+        ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 2000, "cancel() while reading the body must end it, took " + ms + " ms: " + e);
+      }
+      t0 = System.nanoTime();
+      try (Response r = timed.newCall(new Request.Builder().url("http://ratings/").build()).execute()) {
+        IOException e = assertThrows(IOException.class, () -> r.body().string());
+        ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 2000, "the call timeout (300 ms) must end reading the body, took " + ms + " ms: " + e);
+      }
     } finally {
       canceller.shutdownNow();
     }
-    // Both failed attempts were retriable (reset), but nothing more is sent for a cancelled call.
+    // Every failed attempt was retriable (reset) and a 5xx to outlier detection, but the caller
+    // gave up: nothing more is sent, and the endpoint is not blamed.
     double retries = meters.find("meshwork.retries").counters().stream().mapToDouble(c -> c.count()).sum();
     assertEquals(0.0, retries, "retries after the caller cancelled");
+    double ejections = meters.find("meshwork.outlier.ejections").counters().stream().mapToDouble(c -> c.count()).sum();
+    assertEquals(0.0, ejections, "ejections for calls the caller cancelled");
+    // The two calls given up before their headers are recorded as Envoy records a downstream that went away.
+    long dc = meters.find("http.client.request.duration").tag("mesh.response_flags", "DC").timers().stream()
+        .mapToLong(t -> t.count()).sum();
+    assertEquals(2, dc, "calls flagged DC");
   }
 
   @Test

@@ -152,15 +152,27 @@ class MtlsIT {
 
   @Test
   void theCallersTimeoutAndCancel_stopAnMtlsAttempt() throws Exception {
-    // An mTLS attempt is an OkHttp call of its own (on the client holding the workload certificate).
+    // An mTLS attempt is an OkHttp call of its own (on the client holding the workload certificate);
+    // the route's timeout must not replace the application's shorter call timeout.
     try (SecureMesh mesh = new SecureMesh(tmp, java.time.Duration.ofHours(1))) {
-      mesh.apply("peer-authentication.yaml", STRICT);
+      mesh.apply("reviews.yaml", STRICT + """
+          ---
+          apiVersion: networking.istio.io/v1
+          kind: VirtualService
+          metadata: {name: reviews}
+          spec:
+            hosts: [reviews]
+            http:
+            - timeout: 30s
+              route:
+              - destination: {host: reviews}
+          """);
       mesh.httpServer(mesh.workload("reviews"), "reviews");
       try (MeshHttp http = MeshHttp.using(mesh.workload("productpage"))) {
         OkHttpClient timed = http.install(new OkHttpClient.Builder().callTimeout(java.time.Duration.ofMillis(300)));
         HttpMesh.await("productpage -> reviews over mTLS", () -> {
           try {
-            return status(timed, "GET", "http://reviews/reviews/1") == 200;
+            return status(http.client(), "GET", "http://reviews/reviews/1") == 200;
           } catch (IOException e) {
             return false;
           }

@@ -164,6 +164,10 @@ final class CallRunner {
         if (tryObs != AttemptObservation.noop()) {
           tryObs.end(StatusCodes.of(response == null ? 0 : attempt.status(response)), failure);
         }
+        if (failure != null && attempt.abandoned()) {
+          obs.flag("DC"); // Envoy: downstream connection termination; not the endpoint's failure
+          throw failure;
+        }
         if (cluster.outlier() != null) {
           cluster.outlier().onResult(a, outcome);
         }
