@@ -48,9 +48,9 @@ public interface Attempt<R> {
 
   /**
    * Whether the caller has given up on the call (cancelled it, or its own deadline passed). Asked
-   * after a failed attempt: the engine then neither retries nor counts the failure against the
-   * endpoint (outlier detection), and flags the call {@code DC}, as Envoy does when the
-   * downstream goes away.
+   * after a failed attempt, and every few milliseconds of a fault delay or retry backoff: the
+   * engine then stops, neither retrying nor counting the failure against the endpoint (outlier
+   * detection), and flags the call {@code DC}, as Envoy does when the downstream goes away.
    */
   default boolean abandoned() {
     return false;

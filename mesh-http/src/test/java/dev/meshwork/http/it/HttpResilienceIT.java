@@ -211,6 +211,33 @@ class HttpResilienceIT {
   }
 
   @Test
+  void anInjectedDelay_isCutByTheCallersTimeout() throws Exception {
+    // Istio's Bookinfo fault-injection task: a delay longer than the caller's own timeout must end
+    // at the caller's timeout, not at the delay's end.
+    mesh.upstream("ratings", "r", Map.of());
+    mesh.apply("ratings.yaml", vs("""
+        fault:
+          delay:
+            fixedDelay: 2s
+            percentage: {value: 100}
+        """));
+    MeshHttp http = mesh.client();
+    HttpMesh.await("ratings routed", () -> "r".equals(HttpMesh.get(http.client(), "http://ratings/", Map.of())), 15_000);
+    long t0 = System.nanoTime();
+    assertEquals("r", HttpMesh.get(http.client(), "http://ratings/", Map.of()));
+    long delayed = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(delayed >= 2000, "the delay applies, took " + delayed + " ms");
+
+    OkHttpClient timed = http.install(new OkHttpClient.Builder().callTimeout(Duration.ofMillis(300)));
+    t0 = System.nanoTime();
+    InterruptedIOException e = assertThrows(InterruptedIOException.class,
+        () -> timed.newCall(new Request.Builder().url("http://ratings/").build()).execute().close());
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals("timeout", e.getMessage());
+    assertTrue(ms < 1500, "the call timeout (300 ms) must end the injected 2 s delay, took " + ms + " ms");
+  }
+
+  @Test
   void post_isNotRetriedOn503_whileGetIs() throws Exception {
     WireMockServer down = mesh.upstream("ratings", "down", Map.of());
     always(down, 503, 0);

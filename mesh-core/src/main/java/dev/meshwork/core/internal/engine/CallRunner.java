@@ -37,6 +37,7 @@ final class CallRunner {
 
   /** A lookup deadline not read from the clock yet (nothing had to be waited for). */
   static final long NO_DEADLINE_YET = Long.MIN_VALUE;
+  private static final long SLICE_NANOS = 10_000_000;
 
   /**
    * @param lookupDeadline when waiting for the cluster's config gives up, {@link #NO_DEADLINE_YET}
@@ -62,7 +63,7 @@ final class CallRunner {
       FaultDecision fault = policies.fault().decide(req, random);
       if (fault.hasDelay()) {
         obs.fault("delay");
-        sleep(fault.delay().toNanos());
+        sleep(fault.delay().toNanos(), attempt, obs);
       }
       if (fault.hasAbort()) {
         obs.fault("abort");
@@ -201,7 +202,7 @@ final class CallRunner {
             tried.add(a);
           }
           long backoff = Math.min(retry.backoffNanos(retries, random), Math.max(0, deadline - System.nanoTime()));
-          sleep(backoff);
+          sleep(backoff, attempt, obs);
           continue;
         }
         if (failure != null) {
@@ -237,15 +238,27 @@ final class CallRunner {
     return t == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(t);
   }
 
-  private static void sleep(long nanos) throws InterruptedIOException {
+  /**
+   * Waits out a fault delay or a retry backoff, looking every {@link #SLICE_NANOS} whether the
+   * caller gave up meanwhile (an injected 7 s delay must not outlast the caller's 3 s timeout).
+   */
+  private static void sleep(long nanos, Attempt<?> attempt, ClientObservation obs) throws IOException {
     if (nanos <= 0) {
       return;
     }
+    long end = System.nanoTime() + nanos;
     try {
-      Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+      for (long left = nanos; left > 0; left = end - System.nanoTime()) {
+        if (attempt.abandoned()) {
+          obs.flag("DC");
+          throw new IOException("Canceled");
+        }
+        long slice = Math.min(left, SLICE_NANOS);
+        Thread.sleep(slice / 1_000_000, (int) (slice % 1_000_000));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while waiting to retry");
+      throw new InterruptedIOException("interrupted while waiting (fault delay or retry backoff)");
     }
   }
 }
