@@ -3,6 +3,7 @@ package dev.meshwork.benchmarks;
 import dev.meshwork.core.engine.Mesh;
 import dev.meshwork.core.engine.MeshOptions;
 import dev.meshwork.core.telemetry.TelemetryOptions;
+import dev.meshwork.http.internal.AttemptCalls;
 import dev.meshwork.http.internal.MeshInterceptor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -73,9 +74,9 @@ public class OkHttpPathBenchmark {
         .withTelemetry(telemetry.equals("off") ? TelemetryOptions.DISABLED
             : TelemetryOptions.DEFAULTS.withOpenTelemetry(otel)));
     // The mesh interceptor first, then the canned answer: attempts go through `raw`, which answers.
-    OkHttpClient.Builder b = raw.newBuilder();
+    OkHttpClient.Builder b = raw.newBuilder().eventListenerFactory(AttemptCalls.relaying(raw.eventListenerFactory()));
     b.interceptors().add(0, new MeshInterceptor(mesh, () -> raw));
-    http = b.build();
+    http = b.build(); // as MeshHttp.install builds it, with the mesh interceptor first
     request = new Request.Builder().url("http://bench:8080/bench").build();
     Ready.await(this::call, IOException.class);
   }
