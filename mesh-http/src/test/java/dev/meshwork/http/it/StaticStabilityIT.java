@@ -116,4 +116,55 @@ class StaticStabilityIT {
       }
     }
   }
+
+  @Test
+  void hostsOutsideTheMesh_doNotWaitForAControlPlaneThatIsGone() throws Exception {
+    // While the control plane is away nobody can say whether a new host is a mesh service: calls
+    // to it must not each wait the whole lookup timeout (5 s by default) for that answer.
+    var ext = new com.github.tomakehurst.wiremock.WireMockServer(
+        com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+    ext.start();
+    ext.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(com.github.tomakehurst.wiremock.client.WireMock.anyUrl())
+        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withBody("ext")));
+    try (HttpMesh mesh = new HttpMesh(tmp)) {
+      mesh.upstream("reviews", "v1-a", Map.of("version", "v1"));
+      mesh.apply("reviews.yaml", vs(100, 0));
+      var metrics = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+      OkHttpClient running = mesh.client(MeshOptions.DEFAULTS.withMeterRegistry(metrics)).client();
+      HttpMesh.await("reviews routed", () -> HttpMesh.get(running, "http://reviews/", Map.of()).equals("v1-a"), 15_000);
+      int port = mesh.cp.xdsPort();
+
+      mesh.cp.close();
+      HttpMesh.await("the client sees the control plane gone",
+          () -> metrics.get("meshwork.xds.connected").gauge().value() == 0.0, 10_000);
+      String external = "http://localhost:" + ext.port() + "/";
+      for (int i = 0; i < 3; i++) {
+        long t0 = System.nanoTime();
+        assertEquals("ext", HttpMesh.get(running, external, Map.of()));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 1000, "call " + i + " to a host outside the mesh took " + ms + " ms");
+      }
+      assertEquals("v1-a", HttpMesh.get(running, "http://reviews/", Map.of()), "the mesh keeps routing");
+
+      // A client that has never reached a control plane waits for its answer once per host, not on every call.
+      try (MeshHttp fresh = MeshHttp.create(
+          MeshSettings.builder().controlPlane("127.0.0.1:" + port).service("test-client").build(),
+          new MeshOptions(null, java.time.Duration.ofSeconds(1), System::nanoTime,
+              new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+              dev.meshwork.core.identity.IdentityOptions.DEFAULTS, dev.meshwork.core.telemetry.TelemetryOptions.DEFAULTS))) {
+        long t0 = System.nanoTime();
+        assertEquals("ext", HttpMesh.get(fresh.client(), external, Map.of()));
+        long first = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(first >= 1000, "the first call waits its lookup timeout (1 s), took " + first + " ms");
+        for (int i = 0; i < 2; i++) {
+          t0 = System.nanoTime();
+          assertEquals("ext", HttpMesh.get(fresh.client(), external, Map.of()));
+          long ms = (System.nanoTime() - t0) / 1_000_000;
+          assertTrue(ms < 500, "a later call to the same host took " + ms + " ms");
+        }
+      }
+    } finally {
+      ext.stop();
+    }
+  }
 }

@@ -88,8 +88,23 @@ public final class MeshEngine implements AutoCloseable {
     if (e.state != null) {
       return true;
     }
-    Boolean resolved = Waits.await(null, e.resolved, System.nanoTime() + options.lookupTimeout().toNanos());
-    return Boolean.TRUE.equals(resolved) && e.state != null;
+    awaitResolution(e, System.nanoTime() + options.lookupTimeout().toNanos());
+    return e.state != null;
+  }
+
+  /**
+   * Waits until the control plane has said whether {@code e}'s service exists, or {@code deadline}.
+   * Not at all once a caller has waited in vain for this name, nor while the control plane is gone
+   * (it was connected and is not): every call to a host the mesh has no answer for would otherwise
+   * wait the whole lookup timeout, for an answer that cannot come. Names known before keep routing.
+   */
+  private void awaitResolution(ServiceTable.Entry e, long deadline) throws IOException {
+    if (e.waitedOut || e.resolved.isDone() || xds.lostControlPlane()) {
+      return;
+    }
+    if (Waits.await(null, e.resolved, deadline) == null && !e.resolved.isDone()) {
+      e.waitedOut = true;
+    }
   }
 
   /** One call, observed: {@code observation} is ended here with the outcome (see {@code Mesh.call}). */
@@ -121,7 +136,7 @@ public final class MeshEngine implements AutoCloseable {
     ServiceTable.State state = e.state;
     if (state == null) {
       deadline = System.nanoTime() + lookupNanos;
-      Waits.await(null, e.resolved, deadline);
+      awaitResolution(e, deadline);
       state = e.state;
     }
     if (state == null) {

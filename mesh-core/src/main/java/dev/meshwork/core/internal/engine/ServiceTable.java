@@ -111,6 +111,8 @@ final class ServiceTable {
     final String name;
     /** Completes true once routes are known, false when no such listener exists. */
     final CompletableFuture<Boolean> resolved = new CompletableFuture<>();
+    /** Set once a caller has waited the whole lookup timeout for {@link #resolved}: later callers do not wait. */
+    volatile boolean waitedOut;
     volatile State state;
     private RouteModel.ListenerConfig listener;
     private String rdsName;

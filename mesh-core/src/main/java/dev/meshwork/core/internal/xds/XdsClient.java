@@ -70,6 +70,8 @@ public final class XdsClient implements AutoCloseable {
   private final XdsMetrics metrics;
   /** Set when the stream is ready and on each response, cleared when it closes. */
   private volatile boolean connected;
+  /** Whether the stream has ever been up (set once). */
+  private volatile boolean wasConnected;
   /** The last NACK per type URL, removed when a later response of that type is accepted. */
   private final Map<String, Nack> lastNacks = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -159,9 +161,20 @@ public final class XdsClient implements AutoCloseable {
     return connected;
   }
 
+  /**
+   * Whether the stream was up once and is down now: a name subscribed to meanwhile gets no answer
+   * until it is back, so there is no point in waiting for one.
+   */
+  public boolean lostControlPlane() {
+    return wasConnected && !connected;
+  }
+
   /** One place for the connection state: the field read by monitoring and the gauge. */
   private void setConnected(boolean up) {
     connected = up;
+    if (up) {
+      wasConnected = true;
+    }
     metrics.connected(up);
   }
 
