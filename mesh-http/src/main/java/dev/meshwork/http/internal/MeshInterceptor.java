@@ -25,7 +25,7 @@ public final class MeshInterceptor implements Interceptor {
   private volatile MeshTlsClients clients;
   private Authority lastAuthority; // plain field: immutable value, a stale read only costs a rebuild
 
-  private record Authority(String scheme, String host, int port, String service) {}
+  private record Authority(String host, int port, String service) {}
 
   /**
    * @param raw the client attempts are sent with: the application's client without this
@@ -55,17 +55,25 @@ public final class MeshInterceptor implements Interceptor {
     return mesh.call(service, meshRequest, new OkHttpAttempt(clients(), urls, request, service, chain), observation);
   }
 
-  /** The mesh service {@code url} names ({@code host}, or {@code host:port} unless the scheme's default), or null. */
+  /**
+   * The mesh service {@code url} names ({@code host}, or {@code host:port} unless 80), or null.
+   * Only {@code http://} URLs: an {@code https://} URL is TLS the application does itself, with
+   * its own trust, end to end, which the mesh passes through as Istio's sidecar does (routing it
+   * to a mesh endpoint would send it in cleartext, or present the workload's identity instead).
+   */
   private String service(HttpUrl url) throws IOException {
+    if (url.isHttps()) {
+      return null;
+    }
     String host = url.host();
     int port = url.port();
     Authority last = lastAuthority;
-    if (last == null || port != last.port() || !host.equals(last.host()) || !url.scheme().equals(last.scheme())) {
+    if (last == null || port != last.port() || !host.equals(last.host())) {
       if (InetAddresses.isInetAddress(host)) {
         return null;
       }
       // Remembered so that a caller calling one service does not format host:port on every call.
-      last = new Authority(url.scheme(), host, port, port == HttpUrl.defaultPort(url.scheme()) ? host : host + ":" + port);
+      last = new Authority(host, port, port == 80 ? host : host + ":" + port);
       lastAuthority = last;
     }
     return mesh.isMeshService(last.service()) ? last.service() : null;

@@ -114,7 +114,11 @@ final class OkHttpAttempt implements Attempt<Response> {
 
   @Override
   public void mirror(Upstream upstream) {
-    // Envoy marks shadowed requests by suffixing the authority with -shadow.
+    if (!replayable() || original.body() != null && original.body().isDuplex()) {
+      // Envoy buffers the body to shadow it; a one-shot body can be written once, for the caller.
+      log.debug("mirror to {} not sent: the request body is one-shot", upstream);
+      return;
+    }
     OkHttpClient client;
     try {
       client = raw.forUpstream(upstream);
@@ -122,7 +126,7 @@ final class OkHttpAttempt implements Attempt<Response> {
       log.debug("mirror to {} not sent: {}", upstream, e.getMessage());
       return;
     }
-    client.newCall(to(upstream, hostHeader() + "-shadow").build()).enqueue(new Callback() {
+    client.newCall(to(upstream, shadow(hostHeader())).build()).enqueue(new Callback() {
       @Override
       public void onFailure(Call call, IOException e) {
         log.debug("mirror to {} failed: {}", upstream, e.toString());
@@ -143,6 +147,14 @@ final class OkHttpAttempt implements Attempt<Response> {
   @Override
   public boolean abandoned() {
     return chain.call().isCanceled();
+  }
+
+  /** Envoy's shadow authority: {@code -shadow} after the host, before any port ({@code reviews-shadow:8080}). */
+  static String shadow(String authority) {
+    int colon = authority.lastIndexOf(':');
+    int bracket = authority.lastIndexOf(']');
+    boolean port = colon > bracket && (bracket >= 0 || authority.indexOf(':') == colon);
+    return port ? authority.substring(0, colon) + "-shadow" + authority.substring(colon) : authority + "-shadow";
   }
 
   private String hostHeader() {

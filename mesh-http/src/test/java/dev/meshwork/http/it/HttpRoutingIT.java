@@ -103,4 +103,14 @@ class HttpRoutingIT {
     String direct = HttpMesh.get(client, "http://localhost:" + outside.port() + "/", Map.of());
     assertEquals("outside", direct);
   }
+
+  @Test
+  void anHttpsUrl_isTheApplicationsOwnTls_neverRoutedToAPlaintextEndpoint() {
+    HttpMesh.await("reviews routed", () -> HttpMesh.get(client, "http://reviews/", Map.of()).startsWith("v"), 15_000);
+    // The application asked for TLS to "reviews" with its own trust: the mesh must not send that
+    // request, credentials and all, in cleartext to a plaintext endpoint. It passes through, as
+    // TLS does through Istio's sidecar, and "reviews" is not a name DNS knows here.
+    String out = HttpMesh.get(client, "https://reviews/account", Map.of("Authorization", "Bearer s3cret"));
+    assertEquals("ERROR:UnknownHostException", out);
+  }
 }
