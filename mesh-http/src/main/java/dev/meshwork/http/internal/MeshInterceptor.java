@@ -82,7 +82,7 @@ public final class MeshInterceptor implements Interceptor {
   private MeshTlsClients clients() {
     MeshTlsClients c = clients;
     if (c == null) { // benign race: two equal instances, one kept
-      c = new MeshTlsClients(raw.get(), mesh.identity().orElse(null));
+      c = new MeshTlsClients(AttemptTimeouts.attemptClient(raw.get()), mesh.identity().orElse(null));
       clients = c;
     }
     return c;

@@ -76,6 +76,10 @@ final class OkHttpAttempt implements Attempt<Response> {
       r = chain.proceed(request.build());
     } else {
       OkHttpClient client = raw.forUpstream(upstream);
+      AttemptTimeouts timeouts = AttemptTimeouts.of(chain, client);
+      if (timeouts != null) {
+        request.tag(AttemptTimeouts.class, timeouts);
+      }
       Call call = client.newCall(request.build());
       if (!timeout.isZero()) {
         // The application's call timeout stops covering the exchange once this interceptor has

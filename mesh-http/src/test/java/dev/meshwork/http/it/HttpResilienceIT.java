@@ -238,6 +238,23 @@ class HttpResilienceIT {
   }
 
   @Test
+  void aReadTimeoutSetOnADerivedClient_appliesToAttemptsSentAsTheirOwnCalls() {
+    // OkHttp's idiom for a per-use timeout: client.newBuilder().readTimeout(...).build(). With a
+    // route timeout the attempt is a call of its own, which must still read with that timeout.
+    WireMockServer slow = mesh.upstream("ratings", "slow", Map.of());
+    mesh.apply("ratings.yaml", vs("timeout: 10s"));
+    OkHttpClient base = mesh.client().client();
+    HttpMesh.await("ratings routed", () -> "slow".equals(HttpMesh.get(base, "http://ratings/", Map.of())), 10_000);
+    always(slow, 200, 2000);
+    OkHttpClient quick = base.newBuilder().readTimeout(Duration.ofMillis(300)).build();
+    long t0 = System.nanoTime();
+    HttpMesh.Outcome out = HttpMesh.call(quick, "http://ratings/");
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertInstanceOf(java.net.SocketTimeoutException.class, out.failure(), "readTimeout(300 ms): " + out);
+    assertTrue(ms < 1500, "readTimeout(300 ms) of the derived client took " + ms + " ms");
+  }
+
+  @Test
   void post_isNotRetriedOn503_whileGetIs() throws Exception {
     WireMockServer down = mesh.upstream("ratings", "down", Map.of());
     always(down, 503, 0);
