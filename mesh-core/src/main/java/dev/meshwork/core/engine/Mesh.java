@@ -77,6 +77,9 @@ public final class Mesh implements AutoCloseable {
   /**
    * Whether {@code host} (optionally {@code host:port}) is a mesh service. The first question about
    * a host waits (up to the lookup timeout) for the control plane's answer; later ones are instant.
+   * Without a control plane to answer (its stream down for over a second, or none reached yet and
+   * one caller already waited in vain for this host), a host without an answer is not a mesh
+   * service, at once.
    */
   public boolean isMeshService(String host) throws IOException {
     return engine.isMeshService(host);

@@ -64,7 +64,7 @@ final class OkHttpAttempt implements Attempt<Response> {
 
   @Override
   public Response send(Upstream upstream, Duration timeout, AttemptObservation observation) throws IOException {
-    if (chain.call().isCanceled()) {
+    if (abandoned()) {
       throw new IOException("Canceled");
     }
     Request.Builder request = to(upstream, hostHeader());
@@ -81,14 +81,12 @@ final class OkHttpAttempt implements Attempt<Response> {
         request.tag(AttemptTimeouts.class, timeouts);
       }
       Call call = client.newCall(request.build());
-      if (!timeout.isZero()) {
-        // The application's call timeout stops covering the exchange once this interceptor has
-        // returned (the application's call has none), so the attempt keeps it as a bound on the
-        // body too; it starts counting with the attempt.
-        long ms = client.callTimeoutMillis();
-        long nanos = ms == 0 ? timeout.toNanos() : Math.min(timeout.toNanos(), TimeUnit.MILLISECONDS.toNanos(ms));
-        call.timeout().timeout(nanos, TimeUnit.NANOSECONDS);
-      }
+      // The attempt's own timeout, bounded by the application call's (its client's, or set on the
+      // call): that one stops covering the exchange once this interceptor has returned (the
+      // application's call has none), so the attempt keeps it as a bound on the body too.
+      long app = chain.call().timeout().timeoutNanos();
+      long own = timeout.toNanos();
+      call.timeout().timeout(app == 0 ? own : own == 0 ? app : Math.min(app, own), TimeUnit.NANOSECONDS);
       r = AttemptCalls.execute(chain.call(), call);
     }
     // Callers see their own request, not the endpoint address it went to.

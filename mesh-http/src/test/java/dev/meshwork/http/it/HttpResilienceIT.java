@@ -252,6 +252,20 @@ class HttpResilienceIT {
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertInstanceOf(java.net.SocketTimeoutException.class, out.failure(), "readTimeout(300 ms): " + out);
     assertTrue(ms < 1500, "readTimeout(300 ms) of the derived client took " + ms + " ms");
+
+    // A derived client's call timeout bounds the body too (headers at once, a body taking 2 s).
+    slow.resetMappings();
+    slow.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("x".repeat(20_000))
+        .withChunkedDribbleDelay(20, 2000)));
+    OkHttpClient brief = base.newBuilder().callTimeout(Duration.ofMillis(300)).build();
+    t0 = System.nanoTime();
+    try (Response r = brief.newCall(new Request.Builder().url("http://ratings/").build()).execute()) {
+      assertThrows(IOException.class, () -> r.body().string());
+    } catch (IOException e) {
+      // the headers may already be late on a slow machine: the call timeout ended the call either way
+    }
+    ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(ms < 1500, "callTimeout(300 ms) of the derived client took " + ms + " ms to end the body");
   }
 
   @Test

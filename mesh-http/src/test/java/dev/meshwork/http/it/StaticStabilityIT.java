@@ -142,7 +142,8 @@ class StaticStabilityIT {
         long t0 = System.nanoTime();
         assertEquals("ext", HttpMesh.get(running, external, Map.of()));
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms < 1000, "call " + i + " to a host outside the mesh took " + ms + " ms");
+        // The first may wait out the 1 s a prompt reconnect is given.
+        assertTrue(ms < (i == 0 ? 2000 : 500), "call " + i + " to a host outside the mesh took " + ms + " ms");
       }
       assertEquals("v1-a", HttpMesh.get(running, "http://reviews/", Map.of()), "the mesh keeps routing");
 

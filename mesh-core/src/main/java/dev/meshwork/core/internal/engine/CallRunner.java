@@ -173,7 +173,7 @@ final class CallRunner {
           cluster.outlier().onResult(a, outcome);
         }
         boolean again = retries < retry.numRetries() && attempt.replayable()
-            && retry.retriable(outcome, req.method(), false) && System.nanoTime() < deadline;
+            && retry.retriable(outcome, req.method(), false) && System.nanoTime() < deadline && !attempt.abandoned();
         if (!again && retries > 0 && retries >= retry.numRetries() && retry.retriable(outcome, req.method(), false)) {
           obs.flag("URX"); // Envoy: the retry limit was reached on a retriable result
         }

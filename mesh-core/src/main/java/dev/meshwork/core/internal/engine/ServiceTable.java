@@ -111,7 +111,10 @@ final class ServiceTable {
     final String name;
     /** Completes true once routes are known, false when no such listener exists. */
     final CompletableFuture<Boolean> resolved = new CompletableFuture<>();
-    /** Set once a caller has waited the whole lookup timeout for {@link #resolved}: later callers do not wait. */
+    /**
+     * Set when a caller waited the whole lookup timeout for {@link #resolved} without a control
+     * plane: later callers do not wait until one is connected.
+     */
     volatile boolean waitedOut;
     volatile State state;
     private RouteModel.ListenerConfig listener;

@@ -70,8 +70,10 @@ public final class XdsClient implements AutoCloseable {
   private final XdsMetrics metrics;
   /** Set when the stream is ready and on each response, cleared when it closes. */
   private volatile boolean connected;
-  /** Whether the stream has ever been up (set once). */
-  private volatile boolean wasConnected;
+  /** When a stream that had been up went down ({@link System#nanoTime}); {@link #NEVER} while up or never up. */
+  private volatile long downSince = NEVER;
+  /** {@link #downSince} when there is no stream to have lost. */
+  public static final long NEVER = Long.MIN_VALUE;
   /** The last NACK per type URL, removed when a later response of that type is accepted. */
   private final Map<String, Nack> lastNacks = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -162,19 +164,21 @@ public final class XdsClient implements AutoCloseable {
   }
 
   /**
-   * Whether the stream was up once and is down now: a name subscribed to meanwhile gets no answer
-   * until it is back, so there is no point in waiting for one.
+   * Since when ({@link System#nanoTime}) a stream that had been up is down, or {@link #NEVER}
+   * (up, or never up): a name subscribed to meanwhile gets no answer until the stream is back.
    */
-  public boolean lostControlPlane() {
-    return wasConnected && !connected;
+  public long downSince() {
+    return downSince;
   }
 
   /** One place for the connection state: the field read by monitoring and the gauge. */
   private void setConnected(boolean up) {
-    connected = up;
     if (up) {
-      wasConnected = true;
+      downSince = NEVER;
+    } else if (connected) {
+      downSince = System.nanoTime();
     }
+    connected = up;
     metrics.connected(up);
   }
 
