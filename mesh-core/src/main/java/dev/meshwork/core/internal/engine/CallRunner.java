@@ -74,8 +74,8 @@ final class CallRunner {
     ClusterTable.Entry entry = clusters.entry(sel.cluster());
     ClusterState cluster = entry.state;
     if (cluster == null) {
-      cluster = Waits.await(null, entry.ready,
-          lookupDeadline == NO_DEADLINE_YET ? System.nanoTime() + lookupNanos : lookupDeadline);
+      cluster = Waits.await(null, entry.ready, clusters.answerDeadline(
+          lookupDeadline == NO_DEADLINE_YET ? System.nanoTime() + lookupNanos : lookupDeadline));
     }
     if (cluster == null) {
       throw new MeshRejectedException(Kind.NO_HEALTHY_UPSTREAM, "no healthy upstream: cluster " + sel.cluster()

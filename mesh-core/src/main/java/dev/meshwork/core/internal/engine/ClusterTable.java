@@ -51,6 +51,11 @@ final class ClusterTable {
   }
 
   /** The entry for a cluster, subscribing on first use. */
+  /** See {@link XdsClient#answerDeadline}: without a control plane, no long wait for a cluster's config. */
+  long answerDeadline(long deadline) {
+    return xds.answerDeadline(deadline);
+  }
+
   Entry entry(String name) {
     // get first: on the per-call path, computeIfAbsent would allocate its capturing lambda
     Entry known = entries.get(name);

@@ -83,9 +83,6 @@ public final class MeshEngine implements AutoCloseable {
         .register(registry));
   }
 
-  /** How long a lookup still waits after the control plane's stream went down. */
-  private static final long RECONNECT_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
-
   public boolean isMeshService(String host) throws IOException {
     ServiceTable.Entry e = services.entry(host);
     if (e.state != null) {
@@ -99,23 +96,15 @@ public final class MeshEngine implements AutoCloseable {
    * Waits until the control plane has said whether {@code e}'s service exists, or {@code deadline}.
    * Without a control plane to answer, every call to a host the mesh has no answer for would
    * otherwise wait the whole lookup timeout, for an answer that cannot come: once the stream is
-   * down, only for {@link #RECONNECT_GRACE_NANOS} after it went (a prompt reconnect, as when a
-   * control plane rotates streams, still answers), and before any stream was up, one caller per
-   * name. Names known before keep routing.
+   * down, only briefly ({@link XdsClient#answerDeadline}), and before any stream was up, one caller
+   * per name. Names known before keep routing.
    */
   private void awaitResolution(ServiceTable.Entry e, long deadline) throws IOException {
-    if (e.resolved.isDone()) {
+    if (e.resolved.isDone() || e.waitedOut && !xds.connected() && xds.downSince() == XdsClient.NEVER) {
       return;
     }
-    if (!xds.connected()) {
-      long down = xds.downSince();
-      if (down != XdsClient.NEVER) {
-        deadline = Math.min(deadline, down + RECONNECT_GRACE_NANOS);
-      } else if (e.waitedOut) {
-        return;
-      }
-    }
-    if (Waits.await(null, e.resolved, deadline) == null && !e.resolved.isDone() && !xds.connected()) {
+    if (Waits.await(null, e.resolved, xds.answerDeadline(deadline)) == null && !e.resolved.isDone()
+        && !xds.connected()) {
       e.waitedOut = true;
     }
   }

@@ -171,6 +171,19 @@ public final class XdsClient implements AutoCloseable {
     return downSince;
   }
 
+  /**
+   * {@code deadline}, or earlier when no answer can come by then: once a stream that had been up
+   * is down, a waiter gives it {@link #RECONNECT_GRACE_NANOS} to come back (as when a control
+   * plane rotates its streams), not the whole deadline.
+   */
+  public long answerDeadline(long deadline) {
+    long down = downSince;
+    return connected || down == NEVER ? deadline : Math.min(deadline, down + RECONNECT_GRACE_NANOS);
+  }
+
+  /** How long a lookup still waits after the stream went down. */
+  private static final long RECONNECT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   /** One place for the connection state: the field read by monitoring and the gauge. */
   private void setConnected(boolean up) {
     if (up) {
