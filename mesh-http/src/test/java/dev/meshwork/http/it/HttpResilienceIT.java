@@ -177,6 +177,28 @@ class HttpResilienceIT {
       assertTrue(ms < 2000, "cancel() after 300 ms must end the call, took " + ms + " ms: " + canceled);
       assertTrue(call.isCanceled());
 
+      // The same for an asynchronous call (its attempt runs on a dispatcher thread): one onFailure, promptly.
+      Call async = http.client().newCall(new Request.Builder().url("http://ratings/").build());
+      java.util.concurrent.CompletableFuture<Object> outcome = new java.util.concurrent.CompletableFuture<>();
+      t0 = System.nanoTime();
+      async.enqueue(new okhttp3.Callback() {
+        @Override
+        public void onFailure(Call c, IOException e) {
+          outcome.complete(e);
+        }
+
+        @Override
+        public void onResponse(Call c, Response r) {
+          r.close();
+          outcome.complete("HTTP " + r.code());
+        }
+      });
+      canceller.schedule(async::cancel, 300, TimeUnit.MILLISECONDS);
+      Object result = outcome.get(10, TimeUnit.SECONDS);
+      ms = (System.nanoTime() - t0) / 1_000_000;
+      assertInstanceOf(IOException.class, result, "the cancelled asynchronous call");
+      assertTrue(ms < 2000, "cancel() after 300 ms must end the asynchronous call, took " + ms + " ms");
+
       // Headers at once, then a body that takes 5 s: cancel() and the call timeout reach the body too.
       slow.resetMappings();
       slow.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("x".repeat(20_000))
@@ -204,10 +226,10 @@ class HttpResilienceIT {
     assertEquals(0.0, retries, "retries after the caller cancelled");
     double ejections = meters.find("meshwork.outlier.ejections").counters().stream().mapToDouble(c -> c.count()).sum();
     assertEquals(0.0, ejections, "ejections for calls the caller cancelled");
-    // The two calls given up before their headers are recorded as Envoy records a downstream that went away.
+    // The three calls given up before their headers are recorded as Envoy records a downstream that went away.
     long dc = meters.find("http.client.request.duration").tag("mesh.response_flags", "DC").timers().stream()
         .mapToLong(t -> t.count()).sum();
-    assertEquals(2, dc, "calls flagged DC");
+    assertEquals(3, dc, "calls flagged DC");
   }
 
   @Test
