@@ -8,7 +8,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One logical outbound call: a CLIENT span, its attempts as child CLIENT spans, and on
@@ -35,7 +35,7 @@ public class ClientObservation {
   private final long start;
   private final Span span;
   private final Context context;
-  private final AtomicLong active;
+  private final LongAdder active;
   // Through ATTEMPTS_UPDATER: an AtomicInteger would be one more object per call.
   private volatile int attempts;
   private volatile String route = "";
@@ -66,7 +66,7 @@ public class ClientObservation {
         telemetry.options.samplerAttributes());
     this.context = parent.with(span);
     this.active = telemetry.active(true, protocol, destination);
-    active.incrementAndGet();
+    active.increment();
   }
 
   /** The shared observation that records nothing (what a disabled {@link MeshTelemetry} hands out). */
@@ -185,7 +185,7 @@ public class ClientObservation {
     if (telemetry == null) {
       return;
     }
-    active.decrementAndGet();
+    active.decrement();
     long duration = System.nanoTime() - start;
     int n = Math.max(1, attempts);
     if (span.isRecording()) {

@@ -4,7 +4,7 @@ import dev.meshwork.core.internal.telemetry.AccessLog;
 import dev.meshwork.core.internal.telemetry.CallRecord;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /** One inbound call: a SERVER span continuing the caller's trace, request metrics and access log on {@link #end}. */
 public class ServerObservation {
@@ -18,7 +18,7 @@ public class ServerObservation {
   private final long start;
   private final Span span;
   private final Context context;
-  private final AtomicLong active;
+  private final LongAdder active;
 
   private ServerObservation() {
     telemetry = null;
@@ -42,7 +42,7 @@ public class ServerObservation {
         telemetry.options.samplerAttributes());
     this.context = parent.with(span);
     this.active = telemetry.active(false, protocol, telemetry.settings.service());
-    active.incrementAndGet();
+    active.increment();
   }
 
   /** The context to make current while handling the call (the server span and the caller's baggage). */
@@ -60,7 +60,7 @@ public class ServerObservation {
     if (telemetry == null) {
       return;
     }
-    active.decrementAndGet();
+    active.decrement();
     long duration = System.nanoTime() - start;
     Spans.outcome(span, protocol, code, error, false);
     span.end();

@@ -92,7 +92,7 @@ final class CallRunner {
       throw new MeshRejectedException(Kind.CIRCUIT_OPEN, cluster.breaker().openMessage());
     }
     try {
-      return attempts(host, sel, policies.retry(), cluster, permit, deadlineNanos, req, attempt, random, obs, metrics);
+      return attempts(host, sel, policies.retry(), cluster, deadlineNanos, req, attempt, random, obs, metrics);
     } finally {
       permit.close();
     }
@@ -114,7 +114,7 @@ final class CallRunner {
   }
 
   private static <R> R attempts(String host, RouteSelection sel, RetryPolicy retry, ClusterState cluster,
-      ClusterCircuitBreaker.Permit permit, long deadline, MeshRequest req, Attempt<R> attempt, RandomGenerator random,
+      long deadline, MeshRequest req, Attempt<R> attempt, RandomGenerator random,
       ClientObservation obs, MeshMetrics metrics) throws IOException {
     String clusterName = cluster.config().name();
     long hash = HashKeys.compute(sel.route().action().hashPolicies(), req);
@@ -130,7 +130,6 @@ final class CallRunner {
               + cluster.config().name() + " has " + cluster.endpointCount() + " endpoint(s)"
               + (cluster.outlier() == null ? "" : ", " + cluster.outlier().ejected().size() + " ejected"));
         }
-        permit.dispatched();
         // The first attempt starts as the route's timeout does: all of it remains (no clock read).
         Duration timeout = tryTimeout(retry.perTryTimeout(), deadline == Long.MAX_VALUE ? Long.MAX_VALUE
             : retries == 0 ? sel.route().action().timeout().toNanos() : Math.max(1, deadline - System.nanoTime()));
@@ -139,7 +138,8 @@ final class CallRunner {
         AttemptOutcome outcome;
         Upstream upstream = new Upstream(clusterName, a.ip(), a.port(), cluster.config().tls());
         AttemptObservation tryObs = obs.isRecording() ? obs.attempt(upstream) : AttemptObservation.noop();
-        AtomicInteger inFlight = cluster.active().begin(a);
+        // Only least-request reads the counts: other pickers skip two shared atomic updates per attempt.
+        AtomicInteger inFlight = cluster.leastRequest() ? cluster.active().begin(a) : null;
         try {
           response = attempt.send(upstream, timeout, tryObs);
           outcome = AttemptOutcome.http(attempt.status(response));
@@ -156,7 +156,9 @@ final class CallRunner {
           tryObs.end(StatusCodes.of(0), e);
           throw e;
         } finally {
-          ActiveRequests.end(inFlight);
+          if (inFlight != null) {
+            ActiveRequests.end(inFlight);
+          }
           if (retryPermit != null) {
             retryPermit.close();
             retryPermit = null;

@@ -19,6 +19,11 @@ import java.util.function.Predicate;
 record ClusterState(ClusterModel.Cluster config, Picker picker, ActiveRequests active, ClusterCircuitBreaker breaker,
     OutlierDetector outlier, int endpointCount) {
 
+  /** Whether the picker reads {@link #active} (LEAST_REQUEST), so attempts must be counted in it. */
+  boolean leastRequest() {
+    return config.lbPolicy() == ClusterModel.LbPolicy.LEAST_REQUEST;
+  }
+
   /** An endpoint that is not ejected and (when asked) not tried before; null when none is. */
   ClusterModel.Address pick(long hash, Set<ClusterModel.Address> exclude) {
     Predicate<ClusterModel.Address> usable;

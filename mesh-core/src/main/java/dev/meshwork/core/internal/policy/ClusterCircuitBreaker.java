@@ -4,21 +4,24 @@ import dev.meshwork.core.engine.MeshRejectedException;
 import dev.meshwork.core.internal.model.ClusterModel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Envoy circuit breaking for one cluster (DEFAULT priority thresholds): fails fast instead of
- * queueing when too many requests are in flight ({@code max_requests}), waiting for a connection
- * ({@code max_pending_requests}) or retrying ({@code max_retries} or the retry budget). Lock-free;
- * one instance per cluster, shared by all calls.
+ * queueing when too many requests are in flight ({@code max_requests}) or retrying
+ * ({@code max_retries} or the retry budget). Lock-free; one instance per cluster, shared by all
+ * calls.
  *
- * <p>A request takes a {@link Permit} before its first attempt and closes it when the call ends;
- * it starts as pending and the transport adapter calls {@link Permit#dispatched()} once the request
- * has a connection/stream (adapters that cannot tell call it straight away). Unlike Envoy, which
- * checks max_requests when a pending request gets a connection, we check it at admission: a proxyless
- * client cannot fail a request half-way into its transport, so every admitted request counts
- * against max_requests from the start. {@code max_connections} is the transport's business and is
- * not enforced here.
+ * <p>A request takes a {@link Permit} before its first attempt and closes it when the call ends.
+ * Unlike Envoy, which checks max_requests when a pending request gets a connection, we check it at
+ * admission: a proxyless client cannot fail a request half-way into its transport, so every
+ * admitted request counts against max_requests from the start. {@code max_pending_requests}
+ * (Istio's {@code http1MaxPendingRequests}) bounds Envoy's queue of requests waiting for a pooled
+ * connection; the engine hands each attempt straight to its transport and has no such queue (the
+ * transport's own, e.g. OkHttp's dispatcher, is outside its view), so it is not enforced here.
+ * Counting a request as pending from admission to its endpoint pick, as this class once did, cost
+ * two atomic updates of a shared counter per call and refused requests that never waited for a
+ * connection (all of them at {@code max_pending_requests: 0}, which Envoy reads as "never queue").
+ * {@code max_connections} is the transport's business too.
  *
  * <p>Counters are plain AtomicIntegers rather than resilience4j's SemaphoreBulkhead: in 2.3.0 its
  * {@code tryAcquirePermission()} always takes the timed {@code Semaphore.tryAcquire} path, which
@@ -28,8 +31,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ClusterCircuitBreaker {
   private final String cluster;
   private final int maxRequests;
-  private final int maxPending;
-  private final AtomicInteger pending = new AtomicInteger();
   private final RetryBudget retries;
 
   /**
@@ -40,7 +41,6 @@ public final class ClusterCircuitBreaker {
     ClusterModel.Thresholds t = thresholds == null ? ClusterModel.Thresholds.ENVOY_DEFAULTS : thresholds;
     this.cluster = cluster;
     this.maxRequests = clamp("maxRequests", t.maxRequests());
-    this.maxPending = clamp("maxPendingRequests", t.maxPendingRequests());
     this.retries = RetryBudget.of(cluster, t, budget);
   }
 
@@ -58,14 +58,7 @@ public final class ClusterCircuitBreaker {
 
   /** Admits a request, or returns null when the circuit is open (see {@link #openMessage()}). */
   public Permit tryAcquire() {
-    if (!RetryBudget.tryIncrementBelow(pending, maxPending)) {
-      return null;
-    }
-    if (!retries.tryStartRequest(maxRequests)) {
-      pending.decrementAndGet();
-      return null;
-    }
-    return new Permit(this);
+    return retries.tryStartRequest(maxRequests) ? new Permit(this) : null;
   }
 
   /** Admits a request or throws {@code CIRCUIT_OPEN} naming the cluster and the threshold hit. */
@@ -77,18 +70,10 @@ public final class ClusterCircuitBreaker {
     return permit;
   }
 
-  /**
-   * Why the circuit is open right now: max_requests if at it, else max_pending_requests. Counters
-   * move concurrently, so this describes the moment it is called.
-   */
+  /** Why the circuit is open: max_requests in flight (counters move; this describes the moment it is called). */
   public String openMessage() {
-    int inFlight = retries.activeRequests();
-    if (inFlight >= maxRequests) {
-      return "circuit open: cluster " + cluster + " has " + inFlight + " requests in flight (max_requests "
-          + maxRequests + ")";
-    }
-    return "circuit open: cluster " + cluster + " has " + pending.get()
-        + " requests waiting for a connection (max_pending_requests " + maxPending + ")";
+    return "circuit open: cluster " + cluster + " has " + retries.activeRequests() + " requests in flight (max_requests "
+        + maxRequests + ")";
   }
 
   /**
@@ -104,65 +89,41 @@ public final class ClusterCircuitBreaker {
     return retries;
   }
 
-  /** Requests admitted and not yet closed (pending included). */
+  /** Requests admitted and not yet closed. */
   public int activeRequests() {
     return retries.activeRequests();
-  }
-
-  /** Admitted requests not yet dispatched to a connection. */
-  public int pendingRequests() {
-    return pending.get();
   }
 
   public String cluster() {
     return cluster;
   }
 
-  /**
-   * One admitted request. {@link #close()} releases it exactly once however often it is called,
-   * from any thread; {@link #dispatched()} moves it from pending to active (once, and not after
-   * close).
-   */
+  /** One admitted request. {@link #close()} releases it exactly once however often it is called, from any thread. */
   public static final class Permit implements AutoCloseable {
-    private static final int PENDING = 0;
-    private static final int DISPATCHED = 1;
-    private static final int CLOSED = 2;
-    private static final VarHandle STATE;
+    private static final VarHandle CLOSED;
 
     static {
       try {
-        STATE = MethodHandles.lookup().findVarHandle(Permit.class, "state", int.class);
+        CLOSED = MethodHandles.lookup().findVarHandle(Permit.class, "closed", boolean.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
     }
 
     private final ClusterCircuitBreaker breaker;
-    @SuppressWarnings("unused") // accessed through STATE
-    private volatile int state;
+    @SuppressWarnings("unused") // accessed through CLOSED
+    private volatile boolean closed;
 
     private Permit(ClusterCircuitBreaker breaker) {
       this.breaker = breaker;
     }
 
-    /** The request got its connection/stream: it no longer counts as pending. */
-    public void dispatched() {
-      if (STATE.compareAndSet(this, PENDING, DISPATCHED)) {
-        breaker.pending.decrementAndGet();
-      }
-    }
-
     /** The call is over (success, failure or cancellation). Idempotent. */
     @Override
     public void close() {
-      int previous = (int) STATE.getAndSet(this, CLOSED);
-      if (previous == CLOSED) {
-        return;
+      if (CLOSED.compareAndSet(this, false, true)) {
+        breaker.retries.requestFinished();
       }
-      if (previous == PENDING) {
-        breaker.pending.decrementAndGet();
-      }
-      breaker.retries.requestFinished();
     }
   }
 

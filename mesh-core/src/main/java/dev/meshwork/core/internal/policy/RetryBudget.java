@@ -127,15 +127,18 @@ public final class RetryBudget {
         + minRetryConcurrency + ")";
   }
 
+  /**
+   * Increments {@code counter} if that keeps it at most {@code max}. One atomic increment, undone
+   * when over, rather than a read and a compare-and-set: on a shared counter every call updates,
+   * the read fetches the cache line from the core that last wrote it and the CAS fetches it again
+   * to write. Never admits more than {@code max}; a caller racing an undone overshoot at the limit
+   * may be refused (Envoy's check-then-increment is approximate too).
+   */
   static boolean tryIncrementBelow(AtomicInteger counter, int max) {
-    for (;;) {
-      int current = counter.get();
-      if (current >= max) {
-        return false;
-      }
-      if (counter.compareAndSet(current, current + 1)) {
-        return true;
-      }
+    if (counter.incrementAndGet() <= max) {
+      return true;
     }
+    counter.decrementAndGet();
+    return false;
   }
 }

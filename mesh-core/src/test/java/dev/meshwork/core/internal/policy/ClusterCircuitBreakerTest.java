@@ -28,7 +28,6 @@ class ClusterCircuitBreakerTest {
     for (int i = 0; i < 100; i++) {
       ClusterCircuitBreaker.Permit p = cb.tryAcquire();
       assertNotNull(p, "permit " + i);
-      p.dispatched();
       permits.add(p);
     }
     assertNull(cb.tryAcquire());
@@ -58,24 +57,17 @@ class ClusterCircuitBreakerTest {
   }
 
   @Test
-  void pendingRequests_limitedUntilDispatched() {
-    ClusterCircuitBreaker cb = breaker(2, 100, 3);
-    ClusterCircuitBreaker.Permit a = cb.tryAcquire();
-    ClusterCircuitBreaker.Permit b = cb.tryAcquire();
-    assertNull(cb.tryAcquire());
-    assertEquals("circuit open: cluster outbound|80||reviews has 2 requests waiting for a connection"
-        + " (max_pending_requests 2)", cb.openMessage());
-    a.dispatched();
-    a.dispatched(); // once only
-    assertEquals(1, cb.pendingRequests());
-    ClusterCircuitBreaker.Permit c = cb.tryAcquire();
-    assertNotNull(c);
-    assertEquals(3, cb.activeRequests());
-    b.close(); // closing while pending frees the pending slot too
-    c.close();
-    a.close();
-    a.dispatched(); // after close: no effect
-    assertEquals(0, cb.pendingRequests());
+  void maxPendingRequests_doesNotRefuse_noQueueInTheEngine() {
+    // Envoy's "never queue": requests that need no pooled-connection wait still go through.
+    ClusterCircuitBreaker cb = breaker(0, 100, 3);
+    List<ClusterCircuitBreaker.Permit> permits = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      permits.add(cb.tryAcquire());
+      assertNotNull(permits.get(i), "permit " + i);
+    }
+    assertEquals(100, cb.activeRequests());
+    assertNull(cb.tryAcquire(), "max_requests still applies");
+    permits.forEach(ClusterCircuitBreaker.Permit::close);
     assertEquals(0, cb.activeRequests());
   }
 
@@ -110,7 +102,7 @@ class ClusterCircuitBreakerTest {
 
   @Test
   void concurrentAcquireAndClose_neverExceedsMaxAndEndsAtZero() throws InterruptedException {
-    ClusterCircuitBreaker cb = breaker(8, 8, 3);
+    ClusterCircuitBreaker cb = breaker(1024, 8, 3);
     AtomicInteger inside = new AtomicInteger();
     AtomicInteger maxInside = new AtomicInteger();
     CountDownLatch start = new CountDownLatch(1);
@@ -125,7 +117,6 @@ class ClusterCircuitBreakerTest {
         ClusterCircuitBreaker.Permit p = cb.tryAcquire();
         if (p != null) {
           maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
-          p.dispatched();
           inside.decrementAndGet();
           p.close();
           p.close();
@@ -141,7 +132,6 @@ class ClusterCircuitBreakerTest {
     t2.join();
     assertTrue(maxInside.get() <= 8);
     assertEquals(0, cb.activeRequests());
-    assertEquals(0, cb.pendingRequests());
   }
 
   @Test
