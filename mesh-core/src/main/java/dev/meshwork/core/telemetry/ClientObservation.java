@@ -3,6 +3,7 @@ package dev.meshwork.core.telemetry;
 import dev.meshwork.core.engine.Upstream;
 import dev.meshwork.core.internal.telemetry.AccessLog;
 import dev.meshwork.core.internal.telemetry.CallRecord;
+import dev.meshwork.core.internal.telemetry.ResponseFlagSet;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -26,6 +27,10 @@ public class ClientObservation {
 
   private static final AtomicIntegerFieldUpdater<ClientObservation> ATTEMPTS_UPDATER =
       AtomicIntegerFieldUpdater.newUpdater(ClientObservation.class, "attempts");
+  private static final AtomicIntegerFieldUpdater<ClientObservation> FLAGS_UPDATER =
+      AtomicIntegerFieldUpdater.newUpdater(ClientObservation.class, "flags");
+  private static final int DI = ResponseFlagSet.bit("DI");
+  private static final int FI = ResponseFlagSet.bit("FI");
 
   private final MeshTelemetry telemetry;
   final String protocol;
@@ -43,7 +48,8 @@ public class ClientObservation {
   // The last attempt's endpoint: the String given, or the Upstream it is formatted from only when
   // needed (endpoint tags, access log), which saves a concatenation per attempt.
   private volatile Object endpoint = "";
-  private volatile String flags = "-";
+  // Envoy response flags set so far (ResponseFlagSet bits): a call can collect several, e.g. UF,URX.
+  private volatile int flags;
 
   private ClientObservation() {
     telemetry = null;
@@ -79,9 +85,9 @@ public class ClientObservation {
     return telemetry != null;
   }
 
-  /** The response flags set so far ({@code -} for none). */
+  /** The response flags set so far, as Envoy formats them: {@code -} for none, else e.g. {@code UF,URX}. */
   public String responseFlags() {
-    return flags;
+    return ResponseFlagSet.format(flags);
   }
 
   /** The logical call's context (its span current), for work done on the call's behalf. */
@@ -107,19 +113,28 @@ public class ClientObservation {
   public void fault(String kind) {
     if (telemetry != null) {
       span.setAttribute(FAULT, kind);
-      if (kind.equals("abort")) {
-        flags = "FI";
-      } else if (flags.equals("-")) {
-        flags = "DI";
-      }
+      add(kind.equals("abort") ? FI : DI);
     }
   }
 
-  /** Envoy/Istio response flag for the call's fate, e.g. {@code UO} (circuit open), {@code NR}, {@code UH}, {@code RL}. */
+  /**
+   * Adds an Envoy/Istio response flag for the call's fate, e.g. {@code UO} (circuit open),
+   * {@code NR}, {@code UH}, {@code RL}. A call may collect several (a delay injected, then the
+   * caller gone: {@code DI,DC}); they are reported in Envoy's order.
+   *
+   * @throws IllegalArgumentException if {@code responseFlag} is not one of Envoy's short names
+   */
   public void flag(String responseFlag) {
     if (telemetry != null) {
-      flags = responseFlag;
+      add(ResponseFlagSet.bit(responseFlag));
     }
+  }
+
+  private void add(int bit) {
+    int f;
+    do {
+      f = flags;
+    } while ((f & bit) == 0 && !FLAGS_UPDATER.compareAndSet(this, f, f | bit));
   }
 
   /** Starts the next attempt, to {@code endpoint} ({@code ip:port}) of {@code clusterName}. */
@@ -190,8 +205,8 @@ public class ClientObservation {
     int n = Math.max(1, attempts);
     if (span.isRecording()) {
       span.setAttribute(ATTEMPTS, (long) n);
-      if (!flags.equals("-")) {
-        span.setAttribute(FLAGS, flags);
+      if (flags != 0) {
+        span.setAttribute(FLAGS, ResponseFlagSet.format(flags));
       }
     }
     Spans.outcome(span, protocol, code, error, true);
@@ -203,7 +218,7 @@ public class ClientObservation {
     String route = this.route;
     String cluster = this.cluster;
     String subset = telemetry.subsetOf(cluster);
-    String flags = this.flags;
+    String flags = ResponseFlagSet.format(this.flags);
     String errorType = error == null ? "" : error.getClass().getSimpleName();
     boolean accessLog = telemetry.options.accessLog();
     String endpoint = accessLog || telemetry.options.endpointTags() ? endpoint() : "";

@@ -243,7 +243,8 @@ class HttpResilienceIT {
             fixedDelay: 2s
             percentage: {value: 100}
         """));
-    MeshHttp http = mesh.client();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    MeshHttp http = mesh.client(MeshOptions.DEFAULTS.withMeterRegistry(meters));
     HttpMesh.await("ratings routed", () -> "r".equals(HttpMesh.get(http.client(), "http://ratings/", Map.of())), 15_000);
     long t0 = System.nanoTime();
     assertEquals("r", HttpMesh.get(http.client(), "http://ratings/", Map.of()));
@@ -257,6 +258,15 @@ class HttpResilienceIT {
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertEquals("timeout", e.getMessage());
     assertTrue(ms < 1500, "the call timeout (300 ms) must end the injected 2 s delay, took " + ms + " ms");
+    // Both things happened to that call, and Envoy reports both, in its own order.
+    assertEquals(1, flagged(meters, "DI,DC"), "the delayed call the caller gave up on");
+    assertTrue(flagged(meters, "DI") >= 2, "delayed calls that completed: " + flagged(meters, "DI"));
+    assertEquals(0, flagged(meters, "DC"), "no call is flagged DC alone");
+  }
+
+  static long flagged(SimpleMeterRegistry meters, String flags) {
+    return meters.find("http.client.request.duration").tag("mesh.response_flags", flags).timers().stream()
+        .mapToLong(t -> t.count()).sum();
   }
 
   @Test

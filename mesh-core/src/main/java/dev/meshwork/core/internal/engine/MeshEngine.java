@@ -117,7 +117,10 @@ public final class MeshEngine implements AutoCloseable {
       response = route(host, request, attempt, observation);
     } catch (IOException | RuntimeException | Error t) {
       if (observation.isRecording()) {
-        observation.flag(ResponseFlags.of(t, observation.responseFlags()));
+        String flag = ResponseFlags.of(t, observation.responseFlags());
+        if (flag != null) {
+          observation.flag(flag);
+        }
         observation.end(StatusCodes.of(0), t);
       }
       throw t;

@@ -14,7 +14,11 @@ import java.net.ConnectException;
 final class ResponseFlags {
   private ResponseFlags() {}
 
-  /** The flag for {@code failure}, or {@code current} when one is already set and the failure adds nothing. */
+  /**
+   * The flag {@code failure} adds to those already set ({@code current}, formatted), or null: none
+   * for an upstream failure once the caller has gone ({@code DC}), since the attempt was stopped
+   * on its behalf.
+   */
   static String of(Throwable failure, String current) {
     if (failure instanceof MeshRejectedException r) {
       return switch (r.kind()) {
@@ -25,8 +29,8 @@ final class ResponseFlags {
         case RATE_LIMITED -> "RL";
       };
     }
-    if (!current.equals("-")) {
-      return current;
+    if (current.contains("DC")) {
+      return null;
     }
     if (failure instanceof ConnectException) {
       return "UF";
@@ -34,6 +38,6 @@ final class ResponseFlags {
     if (failure instanceof InterruptedIOException) {
       return "UT";
     }
-    return failure instanceof java.io.IOException ? "UC" : "-";
+    return failure instanceof java.io.IOException ? "UC" : null;
   }
 }

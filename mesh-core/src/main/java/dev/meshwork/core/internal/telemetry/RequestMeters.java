@@ -226,18 +226,20 @@ public final class RequestMeters {
   /**
    * A call the mesh refused never had an HTTP status; Envoy would have answered the application with
    * a local reply, and Istio's dashboards count that code: 404 for NR, 429 for RL, 504 for UT,
-   * 503 for the other flags. Without a flag the code stays as it is ({@code 0}: no response).
+   * 503 for the other flags, whatever else is set with them ({@code UT,DI} is 504). Without a flag,
+   * or with {@code DC} (the caller left, so nothing was answered), the code stays as it is
+   * ({@code 0}: no response).
    */
   static String localReplyCode(String code, String flags) {
-    if (!code.equals("0") || flags.equals("-")) {
+    if (!code.equals("0") || flags.equals("-") || has(flags, "DC")) {
       return code;
     }
-    return switch (flags) {
-      case "NR" -> "404";
-      case "RL" -> "429";
-      case "UT" -> "504";
-      default -> "503";
-    };
+    return has(flags, "NR") ? "404" : has(flags, "RL") ? "429" : has(flags, "UT") ? "504" : "503";
+  }
+
+  /** Whether the comma-separated {@code flags} include {@code flag} (only when a meter is created). */
+  private static boolean has(String flags, String flag) {
+    return ("," + flags + ",").contains("," + flag + ",");
   }
 
   private static String or(String s) {

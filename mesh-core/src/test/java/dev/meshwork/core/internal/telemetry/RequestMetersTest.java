@@ -126,5 +126,8 @@ class RequestMetersTest {
     assertEquals("429", RequestMeters.localReplyCode("0", "RL"));
     assertEquals("504", RequestMeters.localReplyCode("0", "UT"));
     assertEquals("503", RequestMeters.localReplyCode("0", "UF"));
+    assertEquals("503", RequestMeters.localReplyCode("0", "UF,URX"));
+    assertEquals("504", RequestMeters.localReplyCode("0", "UT,DI"), "the timeout decides, not the delay");
+    assertEquals("0", RequestMeters.localReplyCode("0", "DI,DC"), "nothing answers a caller that left");
   }
 }
