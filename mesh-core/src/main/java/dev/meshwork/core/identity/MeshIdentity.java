@@ -153,6 +153,29 @@ public final class MeshIdentity implements AutoCloseable {
     return sslContext;
   }
 
+  /**
+   * A {@code TLS} context presenting this identity, as {@link #sslContext()}, but trusting peers
+   * through {@code trust}: e.g. {@link #trustManager()} narrowed to one destination's SPIFFE IDs,
+   * checked during the handshake. Its sessions are forgotten on every rotation, as those of
+   * {@link #sslContext()} are, so a new connection presents the current certificate (the identity
+   * keeps each context for that: make one per destination, not per connection).
+   */
+  public SSLContext sslContext(X509ExtendedTrustManager trust) {
+    Objects.requireNonNull(trust, "trust");
+    SSLContext context;
+    try {
+      context = SSLContext.getInstance("TLS");
+      context.init(new KeyManager[] {keyManager}, new TrustManager[] {trust}, null);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JDK has no usable TLS SSLContext", e);
+    }
+    renewer.addListener(s -> {
+      forget(context.getClientSessionContext());
+      forget(context.getServerSessionContext());
+    });
+    return context;
+  }
+
   /** The leaf certificate currently presented. */
   public X509Certificate currentCertificate() {
     return holder.current().leaf();
