@@ -5,14 +5,10 @@ import dev.meshwork.core.identity.SpiffeId;
 import dev.meshwork.core.identity.SpiffePeers;
 import io.grpc.ChannelCredentials;
 import io.grpc.TlsChannelCredentials;
-import java.net.Socket;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Set;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import okhttp3.OkHttpClient;
@@ -21,7 +17,7 @@ import okhttp3.OkHttpClient;
  * The bare clients' mTLS, done the way a careful application without the mesh would: present the
  * workload's certificate, trust the mesh CA's roots, and accept the server only when its leaf
  * carries the expected SPIFFE ID (checked once per handshake, as grpc-xds does with the
- * UpstreamTlsContext's SAN matcher and mesh-http with its peer check). Host names play no part:
+ * UpstreamTlsContext's SAN matcher and mesh-http, whose check this is: {@link SpiffePeers#expectingServer}). Host names play no part:
  * the servers are dialled by IP.
  */
 final class Tls {
@@ -51,53 +47,6 @@ final class Tls {
 
   /** The mesh's trust manager (chain to the mesh roots, SPIFFE ID in the trust domain), plus: the server is {@code serverId}. */
   static X509ExtendedTrustManager expecting(X509ExtendedTrustManager mesh, String serverId) {
-    Set<String> expected = Set.of(serverId);
-    return new X509ExtendedTrustManager() {
-      private void server(X509Certificate[] chain) throws CertificateException {
-        try {
-          SpiffePeers.verifyPeer(chain, expected);
-        } catch (SSLPeerUnverifiedException e) {
-          throw new CertificateException(e.getMessage(), e);
-        }
-      }
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        mesh.checkServerTrusted(chain, authType);
-        server(chain);
-      }
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        mesh.checkServerTrusted(chain, authType, socket);
-        server(chain);
-      }
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        mesh.checkServerTrusted(chain, authType, engine);
-        server(chain);
-      }
-
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("client-side trust manager");
-      }
-
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        throw new CertificateException("client-side trust manager");
-      }
-
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        throw new CertificateException("client-side trust manager");
-      }
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return mesh.getAcceptedIssuers();
-      }
-    };
+    return SpiffePeers.expectingServer(mesh, Set.of(serverId));
   }
 }

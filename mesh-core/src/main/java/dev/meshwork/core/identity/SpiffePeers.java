@@ -1,5 +1,6 @@
 package dev.meshwork.core.identity;
 
+import dev.meshwork.core.internal.identity.ExpectedServerTrust;
 import dev.meshwork.core.internal.identity.SpiffeSans;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Who is on the other end of a TLS connection: the peer's SPIFFE ID for inbound authorization,
@@ -27,6 +29,18 @@ public final class SpiffePeers {
   public static Optional<SpiffeId> peerId(SSLSession session) {
     X509Certificate leaf = leaf(session);
     return leaf == null ? Optional.empty() : SpiffeId.fromCertificate(leaf);
+  }
+
+  /**
+   * A client-side trust manager: {@code mesh} (e.g. {@link MeshIdentity#trustManager()}), then the
+   * server must present one of {@code expectedSpiffeIds}, checked during the handshake, so a wrong
+   * server fails the connection with an {@code SSLHandshakeException} naming the presented and the
+   * expected IDs. With no expected IDs, {@code mesh} itself (any workload of the mesh). Pair it
+   * with {@link MeshIdentity#sslContext(X509ExtendedTrustManager)}.
+   */
+  public static X509ExtendedTrustManager expectingServer(X509ExtendedTrustManager mesh, Set<String> expectedSpiffeIds) {
+    Objects.requireNonNull(mesh, "mesh");
+    return expectedSpiffeIds.isEmpty() ? mesh : new ExpectedServerTrust(mesh, expectedSpiffeIds);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.meshwork.core.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,5 +58,27 @@ class SpiffeIdTest {
     e = assertThrows(SSLPeerUnverifiedException.class, () -> SpiffePeers.verifyPeer(new X509Certificate[0], Set.of(ID)));
     assertTrue(e.getMessage().contains("no certificate"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> SpiffePeers.verifyPeer(chain, Set.of()));
+  }
+
+  @Test
+  void expectingServer_narrowsTheMeshTrustToTheExpectedIds_inTheHandshakeCheck() throws Exception {
+    X509Certificate[] chain = {ca.issue(Csr.newKeyPair().getPublic(), ID, Duration.ofHours(1))};
+    javax.net.ssl.X509ExtendedTrustManager anyPeer = new javax.net.ssl.X509ExtendedTrustManager() {
+      @Override public void checkClientTrusted(X509Certificate[] c, String a) {}
+      @Override public void checkServerTrusted(X509Certificate[] c, String a) {}
+      @Override public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+      @Override public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+      @Override public void checkClientTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
+      @Override public void checkServerTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
+      @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+    };
+    assertSame(anyPeer, SpiffePeers.expectingServer(anyPeer, Set.of()), "no expected IDs: any mesh workload");
+    var trust = SpiffePeers.expectingServer(anyPeer, Set.of(ID));
+    trust.checkServerTrusted(chain, "ECDHE_ECDSA", (java.net.Socket) null);
+    java.security.cert.CertificateException e = assertThrows(java.security.cert.CertificateException.class,
+        () -> SpiffePeers.expectingServer(anyPeer, Set.of("spiffe://cluster.local/ns/shop/sa/ratings"))
+            .checkServerTrusted(chain, "ECDHE_ECDSA", (javax.net.ssl.SSLEngine) null));
+    assertEquals("peer presented [" + ID + "] (expected one of [spiffe://cluster.local/ns/shop/sa/ratings])",
+        e.getMessage());
   }
 }

@@ -3,10 +3,12 @@ package dev.meshwork.http.internal;
 import dev.meshwork.core.engine.Upstream;
 import dev.meshwork.core.engine.UpstreamTls;
 import dev.meshwork.core.identity.MeshIdentity;
+import dev.meshwork.core.identity.SpiffePeers;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.X509ExtendedTrustManager;
 import okhttp3.OkHttpClient;
 
 /**
@@ -15,7 +17,7 @@ import okhttp3.OkHttpClient;
  * workload's mesh certificate, trusting the mesh's roots (both rotate underneath without new
  * objects), and accepting the server only when its certificate carries one of the cluster's peer
  * SPIFFE IDs. The identity check replaces the hostname check: endpoints are dialled by IP, and what
- * matters is which workload answers, not its name. It runs in the handshake ({@link PeerTrust}), so
+ * matters is which workload answers, not its name. It runs in the handshake ({@link SpiffePeers#expectingServer}), so
  * a refused server fails the connection with an {@code SSLHandshakeException} naming the IDs, and
  * requests on an established connection pass no check of their own. Each distinct TLS setting has
  * its own socket factory, which OkHttp's pool keys connections by: a connection verified for one
@@ -53,10 +55,10 @@ final class MeshTlsClients {
   private synchronized OkHttpClient remember(UpstreamTls tls) {
     OkHttpClient c = clients.get(tls);
     if (c == null) {
-      PeerTrust trust = new PeerTrust(identity.trustManager(), tls);
+      X509ExtendedTrustManager trust = SpiffePeers.expectingServer(identity.trustManager(), tls.peerIdentities());
       c = raw.newBuilder()
           .sslSocketFactory(identity.sslContext(trust).getSocketFactory(), trust)
-          .hostnameVerifier((host, session) -> true) // see class comment: PeerTrust decides
+          .hostnameVerifier((host, session) -> true) // see class comment: the trust manager decides
           .build();
       clients.put(tls, c);
     }

@@ -1,34 +1,31 @@
-package dev.meshwork.http.internal;
+package dev.meshwork.core.internal.identity;
 
-import dev.meshwork.core.engine.UpstreamTls;
 import dev.meshwork.core.identity.SpiffePeers;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.Set;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The trust of one mTLS cluster: the mesh's (its roots, one SPIFFE ID in its trust domain), then
- * the cluster's peer identities, checked during the handshake as grpc-xds checks its SAN matchers.
- * A connection that exists has passed, so requests on it are not checked again.
+ * A client's trust: the mesh's (its roots, one SPIFFE ID in its trust domain), then the server's
+ * expected SPIFFE IDs, checked during the handshake as grpc-xds checks its SAN matchers. Client
+ * checks (a server's use) are the mesh's alone. See {@link SpiffePeers#expectingServer}.
  */
-final class PeerTrust extends X509ExtendedTrustManager {
+public final class ExpectedServerTrust extends X509ExtendedTrustManager {
   private final X509ExtendedTrustManager mesh;
-  private final UpstreamTls tls;
+  private final Set<String> expected;
 
-  PeerTrust(X509ExtendedTrustManager mesh, UpstreamTls tls) {
+  public ExpectedServerTrust(X509ExtendedTrustManager mesh, Set<String> expected) {
     this.mesh = mesh;
-    this.tls = tls;
+    this.expected = Set.copyOf(expected);
   }
 
   private void checkPeer(X509Certificate[] chain) throws CertificateException {
-    if (tls.peerIdentities().isEmpty()) {
-      return; // any workload of the mesh, which the mesh's trust manager has checked
-    }
     try {
-      SpiffePeers.verifyPeer(chain, tls.peerIdentities());
+      SpiffePeers.verifyPeer(chain, expected);
     } catch (SSLPeerUnverifiedException e) {
       throw new CertificateException(e.getMessage(), e);
     }
