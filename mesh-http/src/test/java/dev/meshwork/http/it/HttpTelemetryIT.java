@@ -189,6 +189,11 @@ class HttpTelemetryIT {
         && l.endsWith(" 50.0")), scrape);
     assertTrue(scrape.contains("istio_request_duration_milliseconds_bucket{"), "Istio's duration histogram");
     assertTrue(scrape.contains("http_client_request_duration_seconds_count{"), "OTel's duration histogram");
+    // The semantic conventions' advised boundaries (0 aside), not Micrometer's ~70 generic ones:
+    // each series of this histogram costs Prometheus one sample per bucket.
+    assertEquals(List.of("0.005", "0.01", "0.025", "0.05", "0.075", "0.1", "0.25", "0.5", "0.75", "1.0", "2.5", "5.0",
+        "7.5", "10.0", "+Inf"), bucketBounds(scrape, "http_client_request_duration_seconds_bucket{",
+        "mesh_destination=\"reviews\"", "http_response_status_code=\"200\""));
 
     // Mesh internals: one retry per flaky call, none elsewhere; the control plane connection is up.
     assertEquals(10, simple.get("meshwork.retries").tag("destination", "flaky").counter().count());
@@ -274,5 +279,20 @@ class HttpTelemetryIT {
         .tags("mesh.destination", "limited", "mesh.response_flags", "RL").timer().getId().getTag("error.type"));
     assertEquals(4, istioCount("limited", "unknown", "429", "RL"), "Envoy's local reply code for RL");
     assertEquals(1, istioCount("limited", "unknown", "200", "-"));
+  }
+
+  /** The {@code le} values, in scrape order, of the first series of {@code bucketPrefix} whose labels contain all of {@code labels}. */
+  private static List<String> bucketBounds(String scrape, String bucketPrefix, String... labels) {
+    List<String> buckets = scrape.lines().filter(l -> l.startsWith(bucketPrefix))
+        .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains)).toList();
+    assertTrue(!buckets.isEmpty(), scrape);
+    String series = seriesOf(buckets.get(0));
+    return buckets.stream().filter(l -> seriesOf(l).equals(series))
+        .map(l -> l.replaceAll(".*le=\"([^\"]*)\".*", "$1")).toList();
+  }
+
+  /** A bucket sample's series: its line without the {@code le} label and the value. */
+  private static String seriesOf(String bucketLine) {
+    return bucketLine.replaceAll(",?le=\"[^\"]*\"", "").replaceAll(" \\S+$", "");
   }
 }

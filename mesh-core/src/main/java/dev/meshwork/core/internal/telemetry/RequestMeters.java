@@ -6,9 +6,11 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Request count and duration per finished call, under each configured naming. Meters are found
@@ -22,6 +24,15 @@ public final class RequestMeters {
   /** Istio's default duration buckets (ms), so its dashboards' quantiles read the same. */
   private static final double[] ISTIO_BUCKETS = {0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000,
       30000, 60000, 300000, 600000, 1800000, 3600000};
+
+  /**
+   * The OpenTelemetry semantic conventions' advised boundaries for {@code http.*.request.duration}
+   * (5 ms to 10 s; the advice's 0 holds no real call, and Micrometer takes positive boundaries
+   * only), also used for {@code rpc.*.duration}. Micrometer's percentile histogram would publish
+   * ~70 buckets per series instead of 14, each a Prometheus sample.
+   */
+  private static final Duration[] OTEL_BUCKETS = Stream.of(5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000,
+      7500, 10000).map(Duration::ofMillis).toArray(Duration[]::new);
 
   private final MeterRegistry registry;
   private final boolean otel;
@@ -175,7 +186,7 @@ public final class RequestMeters {
   }
 
   private Meters create(CallRecord c) {
-    Timer timer = otel ? Timer.builder(otelName(c)).tags(otelTags(c)).publishPercentileHistogram().register(registry)
+    Timer timer = otel ? Timer.builder(otelName(c)).tags(otelTags(c)).serviceLevelObjectives(OTEL_BUCKETS).register(registry)
         : null;
     if (!istio) {
       return new Meters(timer, null, null);
