@@ -4,7 +4,10 @@ import dev.meshwork.core.engine.Mesh;
 import dev.meshwork.core.engine.MeshOptions;
 import dev.meshwork.core.engine.MeshRequest;
 import dev.meshwork.core.telemetry.TelemetryOptions;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Reference;
 import java.util.Map;
@@ -46,10 +49,15 @@ final class HeapFootprint {
     return b.toString();
   }
 
-  /** Megabytes retained by a mesh using every service, with metrics and tracing (sampled out) on. */
-  static double measureMb(BenchMesh cp) throws Exception {
+  /**
+   * Megabytes retained by a mesh using every service, with metrics and tracing (sampled out) on,
+   * its meters in a {@code SimpleMeterRegistry} (Spring Boot's fallback; it publishes each histogram
+   * bucket as a gauge of its own) or, with {@code prometheus}, in a {@code PrometheusMeterRegistry}.
+   */
+  static double measureMb(BenchMesh cp, boolean prometheus) throws Exception {
+    MeterRegistry registry = prometheus ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : new SimpleMeterRegistry();
     Mesh mesh = Mesh.start(cp.settings("heap-client"), MeshOptions.DEFAULTS
-        .withMeterRegistry(new SimpleMeterRegistry()).withTelemetry(TelemetryOptions.DEFAULTS));
+        .withMeterRegistry(registry).withTelemetry(TelemetryOptions.DEFAULTS));
     long after;
     try {
       MeshRequest get = new PerRequestBenchmark.FixedRequest("GET", "/", null, Map.of());
@@ -60,8 +68,10 @@ final class HeapFootprint {
     } finally {
       Reference.reachabilityFence(mesh);
       mesh.close();
+      registry.close();
     }
     mesh = null;
+    registry = null;
     return (after - usedAfterGc()) / (1024.0 * 1024.0);
   }
 

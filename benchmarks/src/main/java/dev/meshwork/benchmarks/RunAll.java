@@ -83,12 +83,15 @@ final class RunAll {
     if (!o.getOrDefault("heap", "true").equals("false")) {
       try (BenchMesh cp = new BenchMesh()) {
         cp.apply("services.yaml", HeapFootprint.yaml());
-        HeapFootprint.measureMb(cp); // warm-up: classes, control-plane caches
+        HeapFootprint.measureMb(cp, false); // warm-up: classes, control-plane caches
+        HeapFootprint.measureMb(cp, true);
         for (int r = 0; r < runs; r++) {
-          double mb = HeapFootprint.measureMb(cp);
+          double mb = HeapFootprint.measureMb(cp, false);
+          double prometheusMb = HeapFootprint.measureMb(cp, true);
           f.add("heap.mb", mb);
-          System.err.printf("run %d heap: %.2f MB for %d services x %d endpoints%n", r + 1, mb,
-              HeapFootprint.SERVICES, HeapFootprint.ENDPOINTS);
+          f.add("heap.prometheus.mb", prometheusMb);
+          System.err.printf("run %d heap: %.2f MB (SimpleMeterRegistry), %.2f MB (PrometheusMeterRegistry) for %d services x %d endpoints%n",
+              r + 1, mb, prometheusMb, HeapFootprint.SERVICES, HeapFootprint.ENDPOINTS);
         }
       }
     }
