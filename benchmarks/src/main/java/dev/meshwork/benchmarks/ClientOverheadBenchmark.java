@@ -2,16 +2,17 @@ package dev.meshwork.benchmarks;
 
 import dev.meshwork.core.MeshSettings;
 import dev.meshwork.core.engine.Mesh;
+import dev.meshwork.core.engine.MeshOptions;
 import dev.meshwork.core.identity.IdentityOptions;
 import dev.meshwork.core.identity.MeshIdentity;
-import dev.meshwork.core.engine.MeshOptions;
 import dev.meshwork.core.telemetry.TelemetryOptions;
 import dev.meshwork.grpc.MeshChannels;
 import dev.meshwork.http.MeshHttp;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -127,7 +128,7 @@ public class ClientOverheadBenchmark {
       cp.apply(service + ".yaml", yaml);
       otel = PerRequestBenchmark.sampledOut();
       MeshSettings settings = mtls ? cp.identitySettings(LoadHarness.CLIENT) : cp.settings(LoadHarness.CLIENT);
-      mesh = Mesh.start(settings, MeshOptions.DEFAULTS.withMeterRegistry(new SimpleMeterRegistry())
+      mesh = Mesh.start(settings, MeshOptions.DEFAULTS.withMeterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
           .withTelemetry(telemetry.equals("off") ? TelemetryOptions.DISABLED
               : TelemetryOptions.DEFAULTS.withOpenTelemetry(otel)));
       target = protocol.equals("http")

@@ -9,7 +9,8 @@ import dev.meshwork.grpc.MeshChannels;
 import dev.meshwork.http.MeshHttp;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -94,10 +95,11 @@ final class LoadHarness implements AutoCloseable {
     cp = new BenchMesh(List.of(CLIENT, SERVER));
     cp.apply("bench.yaml", serviceYaml("bench", plainServers.httpPort(), plainServers.grpcPort(), null));
     otel = PerRequestBenchmark.sampledOut();
-    // Metrics and tracing on (spans sampled out), as an application would run. The mesh has a
+    // Metrics (in the registry production scrapes) and tracing on (spans sampled out), as an
+    // application would run. The mesh has a
     // workload identity in every variant (it costs nothing on plaintext clusters), so the
     // plaintext figures do not depend on --tls.
-    mesh = Mesh.start(cp.identitySettings(CLIENT), MeshOptions.DEFAULTS.withMeterRegistry(new SimpleMeterRegistry())
+    mesh = Mesh.start(cp.identitySettings(CLIENT), MeshOptions.DEFAULTS.withMeterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
         .withTelemetry(settings.meshTelemetry().equals("off") ? TelemetryOptions.DISABLED
             : TelemetryOptions.DEFAULTS.withOpenTelemetry(otel)));
     for (String variant : settings.variants()) {

@@ -9,6 +9,8 @@ import dev.meshwork.core.engine.Upstream;
 import dev.meshwork.core.telemetry.MetricNaming;
 import dev.meshwork.core.telemetry.TelemetryOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -58,6 +60,14 @@ public class PerRequestBenchmark {
   @Param({"disabled", "metrics", "otel", "both"})
   public String telemetry;
 
+  /**
+   * Where the meters go: {@code simple} ({@code SimpleMeterRegistry}: each histogram in three
+   * time-windowed buffers, its buckets published as gauges) or {@code prometheus}
+   * ({@code PrometheusMeterRegistry}: one cumulative buffer, as scraped).
+   */
+  @Param({"prometheus"})
+  public String registry;
+
   static final Integer OK = 200;
   private BenchMesh cp;
   private Mesh mesh;
@@ -77,7 +87,8 @@ public class PerRequestBenchmark {
   }
 
   private MeshOptions options(String variant) {
-    MeshOptions base = MeshOptions.DEFAULTS.withMeterRegistry(new SimpleMeterRegistry());
+    MeshOptions base = MeshOptions.DEFAULTS.withMeterRegistry(registry.equals("prometheus")
+        ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : new SimpleMeterRegistry());
     if (variant.equals("disabled")) {
       return base.withTelemetry(TelemetryOptions.DISABLED);
     }
