@@ -96,9 +96,8 @@ final class LoadHarness implements AutoCloseable {
     cp.apply("bench.yaml", serviceYaml("bench", plainServers.httpPort(), plainServers.grpcPort(), null));
     otel = PerRequestBenchmark.sampledOut();
     // Metrics (in the registry production scrapes) and tracing on (spans sampled out), as an
-    // application would run. The mesh has a
-    // workload identity in every variant (it costs nothing on plaintext clusters), so the
-    // plaintext figures do not depend on --tls.
+    // application would run. The mesh has a workload identity in every variant (it costs nothing
+    // on plaintext clusters), so the plaintext figures do not depend on --tls.
     mesh = Mesh.start(cp.identitySettings(CLIENT), MeshOptions.DEFAULTS.withMeterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
         .withTelemetry(settings.meshTelemetry().equals("off") ? TelemetryOptions.DISABLED
             : TelemetryOptions.DEFAULTS.withOpenTelemetry(otel)));
