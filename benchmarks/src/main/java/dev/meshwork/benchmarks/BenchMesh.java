@@ -4,8 +4,11 @@ import dev.meshwork.controlplane.ControlPlane;
 import dev.meshwork.core.MeshRegistration;
 import dev.meshwork.core.MeshSettings;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +34,14 @@ final class BenchMesh implements AutoCloseable {
 
   BenchMesh() throws IOException {
     this(List.of());
+  }
+
+  /**
+   * A meter registry for a benchmarked client mesh: Prometheus's, the registry services scrape
+   * (one cumulative histogram buffer per timer; see BENCHMARKS.md, "Meter registry").
+   */
+  static MeterRegistry clientMeters() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
   /**

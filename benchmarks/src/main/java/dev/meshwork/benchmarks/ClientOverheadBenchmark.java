@@ -11,8 +11,6 @@ import dev.meshwork.http.MeshHttp;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -128,7 +126,7 @@ public class ClientOverheadBenchmark {
       cp.apply(service + ".yaml", yaml);
       otel = PerRequestBenchmark.sampledOut();
       MeshSettings settings = mtls ? cp.identitySettings(LoadHarness.CLIENT) : cp.settings(LoadHarness.CLIENT);
-      mesh = Mesh.start(settings, MeshOptions.DEFAULTS.withMeterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+      mesh = Mesh.start(settings, MeshOptions.DEFAULTS.withMeterRegistry(BenchMesh.clientMeters())
           .withTelemetry(telemetry.equals("off") ? TelemetryOptions.DISABLED
               : TelemetryOptions.DEFAULTS.withOpenTelemetry(otel)));
       target = protocol.equals("http")

@@ -6,8 +6,6 @@ import dev.meshwork.core.engine.MeshRequest;
 import dev.meshwork.core.telemetry.TelemetryOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Reference;
 import java.util.Map;
@@ -55,7 +53,7 @@ final class HeapFootprint {
    * bucket as a gauge of its own) or, with {@code prometheus}, in a {@code PrometheusMeterRegistry}.
    */
   static double measureMb(BenchMesh cp, boolean prometheus) throws Exception {
-    MeterRegistry registry = prometheus ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : new SimpleMeterRegistry();
+    MeterRegistry registry = prometheus ? BenchMesh.clientMeters() : new SimpleMeterRegistry();
     Mesh mesh = Mesh.start(cp.settings("heap-client"), MeshOptions.DEFAULTS
         .withMeterRegistry(registry).withTelemetry(TelemetryOptions.DEFAULTS));
     long after;

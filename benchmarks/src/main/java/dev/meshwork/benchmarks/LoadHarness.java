@@ -9,8 +9,6 @@ import dev.meshwork.grpc.MeshChannels;
 import dev.meshwork.http.MeshHttp;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -98,7 +96,7 @@ final class LoadHarness implements AutoCloseable {
     // Metrics (in the registry production scrapes) and tracing on (spans sampled out), as an
     // application would run. The mesh has a workload identity in every variant (it costs nothing
     // on plaintext clusters), so the plaintext figures do not depend on --tls.
-    mesh = Mesh.start(cp.identitySettings(CLIENT), MeshOptions.DEFAULTS.withMeterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+    mesh = Mesh.start(cp.identitySettings(CLIENT), MeshOptions.DEFAULTS.withMeterRegistry(BenchMesh.clientMeters())
         .withTelemetry(settings.meshTelemetry().equals("off") ? TelemetryOptions.DISABLED
             : TelemetryOptions.DEFAULTS.withOpenTelemetry(otel)));
     for (String variant : settings.variants()) {

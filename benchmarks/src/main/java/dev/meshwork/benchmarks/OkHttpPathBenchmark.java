@@ -5,8 +5,6 @@ import dev.meshwork.core.engine.MeshOptions;
 import dev.meshwork.core.telemetry.TelemetryOptions;
 import dev.meshwork.http.internal.AttemptCalls;
 import dev.meshwork.http.internal.MeshInterceptor;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +69,7 @@ public class OkHttpPathBenchmark {
     cp = new BenchMesh();
     cp.apply("bench.yaml", LoadHarness.serviceYaml("bench", 8080, 9090, null));
     otel = PerRequestBenchmark.sampledOut();
-    mesh = Mesh.start(cp.settings("bench-client"), MeshOptions.DEFAULTS.withMeterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+    mesh = Mesh.start(cp.settings("bench-client"), MeshOptions.DEFAULTS.withMeterRegistry(BenchMesh.clientMeters())
         .withTelemetry(telemetry.equals("off") ? TelemetryOptions.DISABLED
             : TelemetryOptions.DEFAULTS.withOpenTelemetry(otel)));
     // The mesh interceptor first, then the canned answer: attempts go through `raw`, which answers.

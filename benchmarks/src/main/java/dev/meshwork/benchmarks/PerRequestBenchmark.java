@@ -9,8 +9,6 @@ import dev.meshwork.core.engine.Upstream;
 import dev.meshwork.core.telemetry.MetricNaming;
 import dev.meshwork.core.telemetry.TelemetryOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -88,7 +86,7 @@ public class PerRequestBenchmark {
 
   private MeshOptions options(String variant) {
     MeshOptions base = MeshOptions.DEFAULTS.withMeterRegistry(registry.equals("prometheus")
-        ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : new SimpleMeterRegistry());
+        ? BenchMesh.clientMeters() : new SimpleMeterRegistry());
     if (variant.equals("disabled")) {
       return base.withTelemetry(TelemetryOptions.DISABLED);
     }
