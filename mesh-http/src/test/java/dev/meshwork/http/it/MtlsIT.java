@@ -106,48 +106,10 @@ class MtlsIT {
     try (SecureMesh mesh = new SecureMesh(tmp, java.time.Duration.ofHours(1))) {
       // details' server, listed as an endpoint of a service whose workloads run as reviews.
       HttpsServer details = mesh.httpServer(mesh.workload("details"), "details");
-      mesh.apply("impostor.yaml", """
-          apiVersion: networking.istio.io/v1
-          kind: ServiceEntry
-          metadata: {name: shop}
-          spec:
-            hosts: [shop]
-            location: MESH_INTERNAL
-            resolution: STATIC
-            ports: [{number: 8080, name: http, protocol: HTTP}]
-            endpoints:
-            - address: 127.0.0.1
-              ports: {http: %d}
-              serviceAccount: reviews
-          ---
-          apiVersion: networking.istio.io/v1
-          kind: DestinationRule
-          metadata: {name: shop}
-          spec:
-            host: shop
-            trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}
-          ---
-          # The same server, rightly listed as details: its verified connections must not serve shop.
-          apiVersion: networking.istio.io/v1
-          kind: ServiceEntry
-          metadata: {name: catalog}
-          spec:
-            hosts: [catalog]
-            location: MESH_INTERNAL
-            resolution: STATIC
-            ports: [{number: 8080, name: http, protocol: HTTP}]
-            endpoints:
-            - address: 127.0.0.1
-              ports: {http: %d}
-              serviceAccount: details
-          ---
-          apiVersion: networking.istio.io/v1
-          kind: DestinationRule
-          metadata: {name: catalog}
-          spec:
-            host: catalog
-            trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}
-          """.formatted(details.getAddress().getPort(), details.getAddress().getPort()));
+      int port = details.getAddress().getPort();
+      // shop lists the details server as reviews; catalog lists the same server rightly as
+      // details: its verified connections must not serve shop.
+      mesh.apply("impostor.yaml", mtlsEntry("shop", port, "reviews") + "---\n" + mtlsEntry("catalog", port, "details"));
       try (MeshHttp http = MeshHttp.using(mesh.workload("productpage"))) {
         HttpMesh.await("shop routed over mTLS", () -> {
           try {
@@ -379,4 +341,29 @@ class MtlsIT {
       return new X509Certificate[0];
     }
   };
+
+  /** A ServiceEntry for {@code host} with one loopback endpoint run as {@code serviceAccount}, and ISTIO_MUTUAL to it. */
+  private static String mtlsEntry(String host, int port, String serviceAccount) {
+    return """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: %1$s}
+        spec:
+          hosts: [%1$s]
+          location: MESH_INTERNAL
+          resolution: STATIC
+          ports: [{number: 8080, name: http, protocol: HTTP}]
+          endpoints:
+          - address: 127.0.0.1
+            ports: {http: %2$d}
+            serviceAccount: %3$s
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: %1$s}
+        spec:
+          host: %1$s
+          trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}
+        """.formatted(host, port, serviceAccount);
+  }
 }
