@@ -183,9 +183,9 @@ class ResilienceIT {
         """);
     ManagedChannel ch = mesh.channel("catalog");
     mesh.awaitServedBy(ch, Map.of(), "catalog-a");
-    Map<String, Integer> counts = MeshFixture.distribution(ch, Map.of(), 2000);
+    Map<String, Integer> counts = MeshFixture.distribution(ch, Map.of(), 4000);
     assertEquals(20.0, share(counts, "ERROR:UNAVAILABLE"), 3.0, counts.toString());
-    assertEquals(2000, counts.getOrDefault("ERROR:UNAVAILABLE", 0) + counts.getOrDefault("catalog-a", 0), counts.toString());
+    assertEquals(4000, counts.getOrDefault("ERROR:UNAVAILABLE", 0) + counts.getOrDefault("catalog-a", 0), counts.toString());
     try {
       for (int i = 0; i < 100; i++) {
         Echo.who(ch);

@@ -175,7 +175,7 @@ class SeedsIT {
         """ + PRODUCT_DR.replace("product-service", "reviews"));
     ManagedChannel ch = mesh.channel("reviews");
     mesh.awaitServedBy(ch, Map.of(), "reviews-v1", "reviews-v2");
-    Map<String, Integer> counts = MeshFixture.distribution(ch, Map.of(), 2000);
+    Map<String, Integer> counts = MeshFixture.distribution(ch, Map.of(), 4500);
     assertEquals(25.0, share(counts, "reviews-v2"), 3.0, counts.toString());
   }
 

@@ -126,7 +126,7 @@ class TrafficSplitIT {
     assertTrue(shiftedAt > 0, "split never shifted");
     double seconds = (shiftedAt - edited) / 1e9;
     assertTrue(seconds < 2.0, "split shifted after " + seconds + " s");
-    Map<String, Integer> after = MeshFixture.distribution(reviews, Map.of(), 2000);
+    Map<String, Integer> after = MeshFixture.distribution(reviews, Map.of(), 6000);
     assertEquals(50.0, share(after, "reviews-v2-a"), 3.0, after.toString());
     assertEquals(0, failures + after.keySet().stream().filter(k -> k.startsWith("ERROR")).count(), "failed calls");
   }

@@ -93,7 +93,7 @@ class HttpRoutingIT {
   void headerAndQueryParameterRouting_areExact() {
     assertEquals(0.0, 100 - share(HttpMesh.distribution(client, "http://reviews/x", Map.of("x-canary", "true"), 300), "v2-"));
     assertEquals(0.0, 100 - share(HttpMesh.distribution(client, "http://reviews/x?user=alice&a=1", Map.of(), 300), "v2-"));
-    Map<String, Integer> bob = HttpMesh.distribution(client, "http://reviews/x?user=bob", Map.of(), 1000);
+    Map<String, Integer> bob = HttpMesh.distribution(client, "http://reviews/x?user=bob", Map.of(), 2000);
     assertEquals(10.0, share(bob, "v2-"), 3.0, "other users keep the split " + bob);
   }
 

@@ -101,12 +101,12 @@ class SameYamlBothTransportsIT {
                   weight: 20
             """.formatted(httpPorts.get("v1"), grpcPorts.get("v1"), httpPorts.get("v2"), grpcPorts.get("v2")));
 
-        Map<String, Integer> http = HttpMesh.distribution(mesh.client().client(), "http://reviews:8080/", Map.of(), 2000);
+        Map<String, Integer> http = HttpMesh.distribution(mesh.client().client(), "http://reviews:8080/", Map.of(), 7200);
         MeshSettings client = MeshSettings.builder().controlPlane(mesh.cp.xdsTarget()).service("test-client").build();
         ManagedChannel ch = MeshChannels.forService(client, "reviews:9090");
         Map<String, Integer> grpc = new HashMap<>();
         try {
-          for (int i = 0; i < 2000; i++) {
+          for (int i = 0; i < 7200; i++) {
             String who = ClientCalls.blockingUnaryCall(ch, WHO, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)
                 .withWaitForReady(), "hi");
             grpc.merge(who, 1, Integer::sum);

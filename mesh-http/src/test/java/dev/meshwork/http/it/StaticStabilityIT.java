@@ -59,7 +59,7 @@ class StaticStabilityIT {
       mesh.apply("reviews.yaml", vs(90, 10));
       MeshOptions options = MeshOptions.DEFAULTS.withPersistDirectory(persist);
       OkHttpClient running = mesh.client(options).client();
-      assertEquals(10.0, share(HttpMesh.distribution(running, "http://reviews/", Map.of(), 1000), "v2-"), 3.0);
+      assertEquals(10.0, share(HttpMesh.distribution(running, "http://reviews/", Map.of(), 2000), "v2-"), 3.0);
       int port = mesh.cp.xdsPort();
       Path config = mesh.dir;
 
@@ -79,8 +79,8 @@ class StaticStabilityIT {
       caller.start();
 
       mesh.cp.close(); // the control plane dies
-      Map<String, Integer> during = HttpMesh.distribution(running, "http://reviews/", Map.of(), 1000);
-      assertEquals(1000, during.getOrDefault("v1-a", 0) + during.getOrDefault("v2-a", 0), "no failures " + during);
+      Map<String, Integer> during = HttpMesh.distribution(running, "http://reviews/", Map.of(), 2000);
+      assertEquals(2000, during.getOrDefault("v1-a", 0) + during.getOrDefault("v2-a", 0), "no failures " + during);
       assertEquals(10.0, share(during, "v2-"), 3.0, "still the last config " + during);
 
       // A new client (think: the app restarted) while the control plane is still down.
